@@ -1,0 +1,10 @@
+#include "commands.h"
+
+namespace groundlink::app {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {};
+  return list;
+}
+
+}  // namespace groundlink::app
