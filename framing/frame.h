@@ -13,6 +13,24 @@ const char* to_string(FrameQuality q);
 
 enum class FrameFormat : uint8_t { tm = 0, aos = 1, unknown = 2 };
 
+/// A UTC instant with picosecond resolution: int64 picoseconds since 1970 would overflow after
+/// 106 days, so whole seconds and the picoseconds within the second are kept apart.
+struct Timestamp {
+  int64_t seconds = 0;       ///< seconds since 1970-01-01T00:00:00Z (no leap seconds, as POSIX)
+  int64_t picoseconds = 0;   ///< 0 .. 999 999 999 999
+  bool operator==(const Timestamp& o) const { return seconds == o.seconds && picoseconds == o.picoseconds; }
+  bool operator<(const Timestamp& o) const {
+    return seconds < o.seconds || (seconds == o.seconds && picoseconds < o.picoseconds);
+  }
+  /// This instant plus a (possibly negative) offset in picoseconds, normalised.
+  Timestamp plus_ps(int64_t ps) const {
+    Timestamp t{seconds + ps / 1000000000000LL, picoseconds + ps % 1000000000000LL};
+    if (t.picoseconds < 0) { t.picoseconds += 1000000000000LL; --t.seconds; }
+    if (t.picoseconds >= 1000000000000LL) { t.picoseconds -= 1000000000000LL; ++t.seconds; }
+    return t;
+  }
+};
+
 /// Global virtual channel identifier: transfer frame version, spacecraft id, virtual channel.
 struct Gvcid {
   uint8_t tfvn = 0;   ///< 0 = TM (132.0-B), 1 = AOS (732.0-B)
@@ -40,7 +58,7 @@ struct Frame {
   int asm_errors = 0;            ///< bit errors in the ASM at acquisition/confirmation
   uint64_t symbol_index = 0;     ///< input symbol (or bit) index of the last ASM bit
   uint64_t sequence = 0;         ///< frame number in the pass, from 0
-  int64_t ert_ps = 0;            ///< Earth-receive time, picoseconds since 1970-01-01 UTC
+  Timestamp ert;                 ///< Earth-receive time (UTC)
 };
 
 }  // namespace groundlink::framing

@@ -1,0 +1,53 @@
+// Soft symbols -> checked transfer frames (Viterbi, ASM sync, derandomize, RS, TM/AOS checks).
+#pragma once
+
+#include <gnuradio/sync_block.h>
+#include <groundlink/api.h>
+
+#include <functional>
+#include <string>
+
+#include "framing/frame.h"
+
+namespace gr::groundlink {
+
+/// The coding chain of a downlink, as the block's parameters (a profile's "coding" and "frame").
+struct frame_decoder_config {
+  std::string conv_rate = "1/2";  ///< "none", "1/2", "2/3", "3/4", "5/6", "7/8"
+  bool invert_g2 = true;
+  bool randomizer = true;
+  int rs_e = 16;                  ///< 0 = no Reed-Solomon, 8 or 16
+  int rs_interleave = 5;
+  bool rs_dual_basis = true;
+  int rs_virtual_fill = 0;
+  std::string format = "tm";      ///< "tm" or "aos"
+  int frame_length = 1115;
+  std::string asm_hex = "1ACFFC1D";
+  bool fecf = true;
+  bool ocf = false;
+  int scid = -1;                  ///< accept only this spacecraft; -1 = any
+  int search_errors = 4, lock_errors = 8, check_frames = 1, flywheel_frames = 4, bit_slip = 1;
+};
+
+struct frame_decoder_counters {
+  uint64_t frames_good = 0, frames_bad = 0, rs_corrected = 0, gaps = 0, sync_losses = 0;
+  uint64_t symbols_in = 0;
+};
+
+/*!
+ * \brief int8 soft symbols in; transfer frames out as PDUs on the "frames" message port.
+ * In a C++ program, set_frame_handler() receives each frame directly (on the block's thread)
+ * as well. The end-of-stream tag flushes every decoder stage, so no frame stays inside.
+ * \ingroup groundlink
+ */
+class GROUNDLINK_API frame_decoder : virtual public gr::sync_block {
+ public:
+  typedef std::shared_ptr<frame_decoder> sptr;
+  static sptr make(const frame_decoder_config& cfg);
+  virtual void set_frame_handler(std::function<void(const ::groundlink::framing::Frame&)> handler) = 0;
+  virtual frame_decoder_counters counters() const = 0;
+  /// True once the end-of-stream tag was consumed and the chain flushed.
+  virtual bool finished() const = 0;
+};
+
+}  // namespace gr::groundlink
