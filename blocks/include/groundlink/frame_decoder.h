@@ -36,8 +36,8 @@ struct frame_decoder_counters {
 
 /*!
  * \brief int8 soft symbols in; transfer frames out as PDUs on the "frames" message port.
- * In a C++ program, set_frame_handler() receives each frame directly (on the block's thread)
- * as well. The end-of-stream tag flushes every decoder stage, so no frame stays inside.
+ * In a C++ program, set_frame_handler() (called before the flowgraph starts) receives each
+ * frame directly on the block's thread as well; it must not block for long. The end-of-stream tag flushes every decoder stage, so no frame stays inside.
  * \ingroup groundlink
  */
 class GROUNDLINK_API frame_decoder : virtual public gr::sync_block {

@@ -1,0 +1,132 @@
+#include <gnuradio/io_signature.h>
+#include <groundlink/frame_decoder.h>
+#include <groundlink/frame_pdu.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "framing/decoder_chain.h"
+
+namespace gr::groundlink {
+namespace gf = ::groundlink::framing;
+namespace gd = ::groundlink::dsp;
+
+namespace {
+
+gf::DecoderChainConfig chain_config(const frame_decoder_config& c) {
+  gf::DecoderChainConfig k;
+  if (c.conv_rate == "none") {
+    k.coding = gf::ChannelCoding::none;
+  } else {
+    k.coding = gf::ChannelCoding::conv;
+    k.conv.rate = gd::conv_rate_from_string(c.conv_rate);
+    k.conv.invert_g2 = c.invert_g2;
+  }
+  const std::string hex = c.asm_hex.rfind("0x", 0) == 0 ? c.asm_hex.substr(2) : c.asm_hex;
+  if (hex.empty() || hex.size() > 16 || hex.size() % 2 ||
+      hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    throw std::invalid_argument("asm_hex '" + c.asm_hex + "': 1 to 8 bytes of hex");
+  k.sync.sync_marker.marker = std::stoull(hex, nullptr, 16);
+  k.sync.sync_marker.length_bits = static_cast<int>(hex.size() * 4);
+  k.sync.search_max_errors = c.search_errors;
+  k.sync.lock_max_errors = c.lock_errors;
+  k.sync.confirm_frames = c.check_frames;
+  k.sync.flywheel_frames = c.flywheel_frames;
+  k.sync.bit_slip = c.bit_slip;
+  if (c.format == "tm") k.frame.format = gf::FrameFormat::tm;
+  else if (c.format == "aos") k.frame.format = gf::FrameFormat::aos;
+  else if (c.format == "none") k.frame.format = gf::FrameFormat::unknown;
+  else throw std::invalid_argument("format '" + c.format + "': allowed tm, aos, none");
+  if (c.frame_length <= 0) throw std::invalid_argument("frame_length must be > 0");
+  k.frame.frame_length = static_cast<size_t>(c.frame_length);
+  k.frame.derandomize = c.randomizer;
+  if (c.rs_e != 0) {
+    gd::RsConfig rs;
+    rs.e = c.rs_e;
+    rs.interleave = c.rs_interleave;
+    rs.dual_basis = c.rs_dual_basis;
+    rs.virtual_fill = c.rs_virtual_fill;
+    k.frame.rs = rs;
+  }
+  k.frame.fecf = c.fecf;
+  k.frame.aos_ocf = c.ocf;
+  k.frame.scid = c.scid;
+  k.validate();
+  return k;
+}
+
+}  // namespace
+
+class frame_decoder_impl : public frame_decoder {
+ public:
+  explicit frame_decoder_impl(const frame_decoder_config& cfg)
+      : gr::sync_block("frame_decoder", gr::io_signature::make(1, 1, sizeof(int8_t)),
+                       gr::io_signature::make(0, 0, 0)),
+        d_chain(chain_config(cfg)),
+        d_port(pmt::intern("frames")),
+        d_eos(pmt::intern(kEndOfStreamTag)) {
+    message_port_register_out(d_port);
+    d_deliver = [this](const gf::Frame& f) {
+      if (d_handler) d_handler(f);
+      message_port_pub(d_port, frame_to_pdu(f));
+    };
+  }
+
+  void set_frame_handler(std::function<void(const gf::Frame&)> handler) override {
+    d_handler = std::move(handler);
+  }
+
+  frame_decoder_counters counters() const override {
+    frame_decoder_counters c;
+    c.frames_good = d_good;
+    c.frames_bad = d_bad;
+    c.rs_corrected = d_rs;
+    c.gaps = d_gaps;
+    c.sync_losses = d_losses;
+    c.symbols_in = d_symbols;
+    return c;
+  }
+  bool finished() const override { return d_finished; }
+
+  int work(int noutput_items, gr_vector_const_void_star& input_items, gr_vector_void_star&) override {
+    const auto* in = static_cast<const gd::soft_t*>(input_items[0]);
+    size_t n = static_cast<size_t>(noutput_items);
+    d_tags.clear();
+    get_tags_in_window(d_tags, 0, 0, n, d_eos);
+    bool eos = false;
+    if (!d_tags.empty()) {
+      n = d_tags.front().offset - nitems_read(0) + 1;
+      eos = true;
+    }
+    d_chain.process(in, n, d_deliver);
+    if (eos) {
+      d_chain.flush(d_deliver);
+      d_finished = true;
+    }
+    const auto& s = d_chain.stats();
+    d_good = s.frames_good;
+    d_bad = s.frames_erred + s.frames_undetermined;
+    d_rs = s.rs_corrected;
+    d_gaps = s.gaps;
+    d_losses = s.sync_losses;
+    d_symbols = s.symbols;
+    if (eos) d_chain.reset();
+    return static_cast<int>(n);
+  }
+
+ private:
+  gf::DecoderChain d_chain;
+  gf::FrameCallback d_deliver;
+  std::function<void(const gf::Frame&)> d_handler;
+  // Published for readers on other threads (status, the program); written only by work().
+  std::atomic<uint64_t> d_good{0}, d_bad{0}, d_rs{0}, d_gaps{0}, d_losses{0}, d_symbols{0};
+  std::atomic<bool> d_finished{false};
+  pmt::pmt_t d_port, d_eos;
+  std::vector<gr::tag_t> d_tags;
+};
+
+frame_decoder::sptr frame_decoder::make(const frame_decoder_config& cfg) {
+  return gnuradio::make_block_sptr<frame_decoder_impl>(cfg);
+}
+
+}  // namespace gr::groundlink
