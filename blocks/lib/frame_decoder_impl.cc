@@ -80,6 +80,7 @@ class frame_decoder_impl : public frame_decoder {
     frame_decoder_counters c;
     c.frames_good = d_good;
     c.frames_bad = d_bad;
+    c.frames_undetermined = d_undet;
     c.rs_corrected = d_rs;
     c.gaps = d_gaps;
     c.sync_losses = d_losses;
@@ -105,7 +106,8 @@ class frame_decoder_impl : public frame_decoder {
     }
     const auto& s = d_chain.stats();
     d_good = s.frames_good;
-    d_bad = s.frames_erred + s.frames_undetermined;
+    d_bad = s.frames_erred;
+    d_undet = s.frames_undetermined;
     d_rs = s.rs_corrected;
     d_gaps = s.gaps;
     d_losses = s.sync_losses;
@@ -119,7 +121,7 @@ class frame_decoder_impl : public frame_decoder {
   gf::FrameCallback d_deliver;
   std::function<void(const gf::Frame&)> d_handler;
   // Published for readers on other threads (status, the program); written only by work().
-  std::atomic<uint64_t> d_good{0}, d_bad{0}, d_rs{0}, d_gaps{0}, d_losses{0}, d_symbols{0};
+  std::atomic<uint64_t> d_good{0}, d_bad{0}, d_undet{0}, d_rs{0}, d_gaps{0}, d_losses{0}, d_symbols{0};
   std::atomic<bool> d_finished{false};
   pmt::pmt_t d_port, d_eos;
   std::vector<gr::tag_t> d_tags;

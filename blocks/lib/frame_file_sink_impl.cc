@@ -12,9 +12,9 @@ namespace gr::groundlink {
 
 class frame_file_sink_impl : public frame_file_sink {
  public:
-  frame_file_sink_impl(const std::string& path, bool good_only)
+  frame_file_sink_impl(const std::string& path, bool skip_erred)
       : gr::block("frame_file_sink", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
-        d_good_only(good_only) {
+        d_skip_erred(skip_erred) {
     d_file = std::fopen(path.c_str(), "wb");
     if (!d_file) throw std::runtime_error("cannot create frame file '" + path + "': " + std::strerror(errno));
     message_port_register_in(pmt::intern("frames"));
@@ -37,7 +37,7 @@ class frame_file_sink_impl : public frame_file_sink {
       ++d_skipped;
       return;
     }
-    if (d_good_only && pdu_quality(msg) != ::groundlink::framing::FrameQuality::good) {
+    if (d_skip_erred && pdu_quality(msg) == ::groundlink::framing::FrameQuality::erred) {
       ++d_skipped;
       return;
     }
@@ -47,12 +47,12 @@ class frame_file_sink_impl : public frame_file_sink {
     ++d_written;
   }
   std::FILE* d_file = nullptr;
-  bool d_good_only;
+  bool d_skip_erred;
   std::atomic<uint64_t> d_written{0}, d_skipped{0};
 };
 
-frame_file_sink::sptr frame_file_sink::make(const std::string& path, bool good_only) {
-  return gnuradio::make_block_sptr<frame_file_sink_impl>(path, good_only);
+frame_file_sink::sptr frame_file_sink::make(const std::string& path, bool skip_erred) {
+  return gnuradio::make_block_sptr<frame_file_sink_impl>(path, skip_erred);
 }
 
 }  // namespace gr::groundlink

@@ -25,7 +25,7 @@ int cmd_decode(int argc, char** argv) {
              {"format", "FMT", "softf32 | softi8 | bits", "softf32"},
              {"scale", "X", "softf32: soft units per input unit (0 = from the signal level)", "0"},
              {"frames-out", "FILE", "write decoded frames back to back to FILE", ""},
-             {"all-frames", "", "with --frames-out, write erred frames too", ""}});
+             {"all-frames", "", "with --frames-out, write erred frames too (default: good and undetermined)", ""}});
   if (!args.parse(argc, argv)) return kExitOk;
   if (!args.has("profile")) throw UsageError("--profile is required (known: see flowgraphs/profiles)");
   if (!args.has("input")) throw UsageError("--input is required");
@@ -68,6 +68,7 @@ int cmd_decode(int argc, char** argv) {
       {"input", args.get("input")},
       {"frames_good", collector.good()},
       {"frames_bad", collector.bad()},
+      {"frames_undetermined", collector.undetermined()},
       {"rs_corrected", collector.rs_corrected()},
       {"gaps", collector.gaps()},
       {"sync_losses", c.sync_losses},

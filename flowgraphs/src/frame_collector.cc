@@ -27,10 +27,13 @@ void FrameCollector::close() {
 void FrameCollector::add(const framing::Frame& f) {
   std::lock_guard<std::mutex> lock(mu_);
   const bool good = f.quality == framing::FrameQuality::good;
-  (good ? good_ : bad_)++;
+  const bool erred = f.quality == framing::FrameQuality::erred;
+  if (good) ++good_;
+  else if (erred) ++bad_;
+  else ++undetermined_;
   gaps_ += f.frames_missing;
   rs_corrected_ += static_cast<uint64_t>(f.rs_corrected);
-  if (file_ && (good || all_frames_)) {
+  if (file_ && (!erred || all_frames_)) {
     if (std::fwrite(f.data.data(), 1, f.data.size(), file_) != f.data.size())
       throw std::runtime_error("write to '" + path_ + "' failed");
     ++written_;
@@ -40,6 +43,7 @@ void FrameCollector::add(const framing::Frame& f) {
 
 uint64_t FrameCollector::good() const { std::lock_guard<std::mutex> l(mu_); return good_; }
 uint64_t FrameCollector::bad() const { std::lock_guard<std::mutex> l(mu_); return bad_; }
+uint64_t FrameCollector::undetermined() const { std::lock_guard<std::mutex> l(mu_); return undetermined_; }
 uint64_t FrameCollector::written() const { std::lock_guard<std::mutex> l(mu_); return written_; }
 uint64_t FrameCollector::gaps() const { std::lock_guard<std::mutex> l(mu_); return gaps_; }
 uint64_t FrameCollector::rs_corrected() const { std::lock_guard<std::mutex> l(mu_); return rs_corrected_; }

@@ -13,14 +13,15 @@ namespace groundlink::app {
 
 class FrameCollector {
  public:
-  /// path empty: count only. all_frames: write erred frames too (default good only).
+  /// path empty: count only. Good and undetermined frames are written; erred ones only with all_frames.
   explicit FrameCollector(const std::string& path = "", bool all_frames = false, bool keep = false);
   ~FrameCollector();
   void add(const framing::Frame& f);
   void close();
 
   uint64_t good() const;
-  uint64_t bad() const;
+  uint64_t bad() const;           ///< erred
+  uint64_t undetermined() const;  ///< nothing to check them against (no RS, FECF or header)
   uint64_t written() const;
   uint64_t gaps() const;
   uint64_t rs_corrected() const;
@@ -32,7 +33,7 @@ class FrameCollector {
   std::FILE* file_ = nullptr;
   std::string path_;
   bool all_frames_, keep_;
-  uint64_t good_ = 0, bad_ = 0, written_ = 0, gaps_ = 0, rs_corrected_ = 0;
+  uint64_t good_ = 0, bad_ = 0, undetermined_ = 0, written_ = 0, gaps_ = 0, rs_corrected_ = 0;
   std::vector<framing::Frame> frames_;
 };
 

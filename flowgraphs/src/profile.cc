@@ -200,7 +200,7 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   coding.finish();
 
   Section fr = top.section("frame");
-  p.frame.format = fr.str("format", "tm", {"tm", "aos"});
+  p.frame.format = fr.str("format", "tm", {"tm", "aos", "none"});
   p.frame.asm_marker = parse_hex_marker(fr, "asm", 0x1ACFFC1D, &p.frame.asm_bits);
   p.frame.fecf = fr.boolean("fecf", false);
   p.frame.ocf = fr.boolean("ocf", false);

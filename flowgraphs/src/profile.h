@@ -43,7 +43,7 @@ struct RsProfile {
 };
 
 struct FrameProfile {
-  std::string format = "tm";       ///< tm | aos
+  std::string format = "tm";       ///< tm | aos | none (no header checks: quality undetermined)
   int length = 1115;               ///< transfer frame bytes
   uint64_t asm_marker = 0x1ACFFC1D;
   int asm_bits = 32;

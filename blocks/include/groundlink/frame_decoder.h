@@ -30,7 +30,7 @@ struct frame_decoder_config {
 };
 
 struct frame_decoder_counters {
-  uint64_t frames_good = 0, frames_bad = 0, rs_corrected = 0, gaps = 0, sync_losses = 0;
+  uint64_t frames_good = 0, frames_bad = 0, frames_undetermined = 0, rs_corrected = 0, gaps = 0, sync_losses = 0;
   uint64_t symbols_in = 0;
 };
 

@@ -10,13 +10,14 @@ namespace gr::groundlink {
 
 /*!
  * \brief Frame PDUs ("frames" message port) -> file of concatenated frames.
- * \param good_only write only frames whose quality is "good" (the others are counted)
+ * \param skip_erred leave out frames whose quality is "erred" (counted); good and undetermined
+ *        frames (no check was possible) are written
  * \ingroup groundlink
  */
 class GROUNDLINK_API frame_file_sink : virtual public gr::block {
  public:
   typedef std::shared_ptr<frame_file_sink> sptr;
-  static sptr make(const std::string& path, bool good_only = true);
+  static sptr make(const std::string& path, bool skip_erred = true);
   virtual uint64_t frames_written() const = 0;
   virtual uint64_t frames_skipped() const = 0;
 };

@@ -32,6 +32,7 @@ void bind_frame_decoder(py::module& m) {
   py::class_<gl::frame_decoder_counters>(m, "frame_decoder_counters")
       .def_readonly("frames_good", &gl::frame_decoder_counters::frames_good)
       .def_readonly("frames_bad", &gl::frame_decoder_counters::frames_bad)
+      .def_readonly("frames_undetermined", &gl::frame_decoder_counters::frames_undetermined)
       .def_readonly("rs_corrected", &gl::frame_decoder_counters::rs_corrected)
       .def_readonly("gaps", &gl::frame_decoder_counters::gaps)
       .def_readonly("sync_losses", &gl::frame_decoder_counters::sync_losses)

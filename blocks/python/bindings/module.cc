@@ -30,7 +30,7 @@ PYBIND11_MODULE(groundlink_python, m) {
 
   py::class_<gl::frame_file_sink, gr::block, gr::basic_block, std::shared_ptr<gl::frame_file_sink>>(
       m, "frame_file_sink")
-      .def(py::init(&gl::frame_file_sink::make), py::arg("path"), py::arg("good_only") = true)
+      .def(py::init(&gl::frame_file_sink::make), py::arg("path"), py::arg("skip_erred") = true)
       .def("frames_written", &gl::frame_file_sink::frames_written)
       .def("frames_skipped", &gl::frame_file_sink::frames_skipped);
 
