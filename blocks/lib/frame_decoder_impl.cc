@@ -66,9 +66,15 @@ class frame_decoder_impl : public frame_decoder {
         d_port(pmt::intern("frames")),
         d_eos(pmt::intern(kEndOfStreamTag)) {
     message_port_register_out(d_port);
+    d_start = gf::Timestamp{cfg.start_seconds, cfg.start_picoseconds}.plus_ps(0);
+    d_soft_period_ps = static_cast<long double>(cfg.soft_symbol_period) * 1e12L;
+    d_sample_period_ps = static_cast<long double>(cfg.sample_period) * 1e12L;
+    d_soft_per_sample = cfg.soft_per_sample;
     d_deliver = [this](const gf::Frame& f) {
-      if (d_handler) d_handler(f);
-      message_port_pub(d_port, frame_to_pdu(f));
+      d_frame = f;
+      d_frame.ert = ert_of(f.symbol_index);
+      if (d_handler) d_handler(d_frame);
+      message_port_pub(d_port, frame_to_pdu(d_frame));
     };
   }
 
@@ -99,6 +105,12 @@ class frame_decoder_impl : public frame_decoder {
       n = d_tags.front().offset - nitems_read(0) + 1;
       eos = true;
     }
+    d_time_tags.clear();
+    get_tags_in_window(d_time_tags, 0, 0, n, d_sample_tag);
+    for (const auto& t : d_time_tags) {
+      d_anchors[d_anchor_next % kAnchors] = {t.offset, pmt::to_double(t.value)};
+      ++d_anchor_next;
+    }
     d_chain.process(in, n, d_deliver);
     if (eos) {
       d_chain.flush(d_deliver);
@@ -117,6 +129,32 @@ class frame_decoder_impl : public frame_decoder {
   }
 
  private:
+  /// ERT of soft symbol `index`: from the latest sample-time anchor at or before it (IQ input),
+  /// else from the nominal soft-symbol period. Long double keeps picoseconds exact over a pass.
+  gf::Timestamp ert_of(uint64_t index) const {
+    for (size_t k = 0; k < kAnchors && k < d_anchor_next; ++k) {
+      const Anchor& a = d_anchors[(d_anchor_next - 1 - k) % kAnchors];
+      if (a.offset <= index && d_sample_period_ps > 0 && d_soft_per_sample > 0) {
+        const long double sample = a.sample + (index - a.offset) / static_cast<long double>(d_soft_per_sample);
+        return d_start.plus_ps(static_cast<int64_t>(sample * d_sample_period_ps + 0.5L));
+      }
+    }
+    return d_start.plus_ps(static_cast<int64_t>(index * d_soft_period_ps + 0.5L));
+  }
+
+  struct Anchor {
+    uint64_t offset = 0;
+    double sample = 0;
+  };
+  static constexpr size_t kAnchors = 256;  // frames leave the chain well within 256 demod calls
+  Anchor d_anchors[kAnchors];
+  size_t d_anchor_next = 0;
+  gf::Timestamp d_start;
+  long double d_soft_period_ps = 0, d_sample_period_ps = 0;
+  double d_soft_per_sample = 0;
+  gf::Frame d_frame;
+  std::vector<gr::tag_t> d_time_tags;
+  pmt::pmt_t d_sample_tag = pmt::intern(kSampleTimeTag);
   gf::DecoderChain d_chain;
   gf::FrameCallback d_deliver;
   std::function<void(const gf::Frame&)> d_handler;

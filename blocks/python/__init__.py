@@ -12,3 +12,13 @@ def make_frame_decoder_config(**fields):
             raise AttributeError(f"frame_decoder_config has no field '{key}'")
         setattr(cfg, key, value)
     return cfg
+
+
+def make_psk_demod_config(**fields):
+    """A psk_demod_config with the given fields set (names as in the C++ struct)."""
+    cfg = psk_demod_config()  # noqa: F405
+    for key, value in fields.items():
+        if not hasattr(cfg, key):
+            raise AttributeError(f"psk_demod_config has no field '{key}'")
+        setattr(cfg, key, value)
+    return cfg

@@ -27,7 +27,20 @@ struct frame_decoder_config {
   bool ocf = false;
   int scid = -1;                  ///< accept only this spacecraft; -1 = any
   int search_errors = 4, lock_errors = 8, check_frames = 1, flywheel_frames = 4, bit_slip = 1;
+  // Earth-receive time (DESIGN.md "Time"): ERT = pass start + time of the frame's last ASM bit.
+  int64_t start_seconds = 0;       ///< pass start, UTC seconds since 1970
+  int64_t start_picoseconds = 0;   ///< and picoseconds within that second
+  /// Seconds per input soft symbol, used when no sample-time tags arrive (soft-symbol input).
+  double soft_symbol_period = 0;
+  /// Seconds per IQ sample: with "gl_sample" tags (value: input sample position of the tagged
+  /// soft symbol, from the demodulator) the ERT follows the recovered symbol clock.
+  double sample_period = 0;
+  double soft_per_sample = 0;      ///< nominal soft symbols per IQ sample between tags
 };
+
+/// Tag a demodulator puts on soft symbols: value = position (in IQ samples, double, filter delay
+/// removed) of that symbol's centre in the input recording.
+inline constexpr const char* kSampleTimeTag = "gl_sample";
 
 struct frame_decoder_counters {
   uint64_t frames_good = 0, frames_bad = 0, frames_undetermined = 0, rs_corrected = 0, gaps = 0, sync_losses = 0;

@@ -27,7 +27,12 @@ void bind_frame_decoder(py::module& m) {
       .def_readwrite("lock_errors", &gl::frame_decoder_config::lock_errors)
       .def_readwrite("check_frames", &gl::frame_decoder_config::check_frames)
       .def_readwrite("flywheel_frames", &gl::frame_decoder_config::flywheel_frames)
-      .def_readwrite("bit_slip", &gl::frame_decoder_config::bit_slip);
+      .def_readwrite("bit_slip", &gl::frame_decoder_config::bit_slip)
+      .def_readwrite("start_seconds", &gl::frame_decoder_config::start_seconds)
+      .def_readwrite("start_picoseconds", &gl::frame_decoder_config::start_picoseconds)
+      .def_readwrite("soft_symbol_period", &gl::frame_decoder_config::soft_symbol_period)
+      .def_readwrite("sample_period", &gl::frame_decoder_config::sample_period)
+      .def_readwrite("soft_per_sample", &gl::frame_decoder_config::soft_per_sample);
 
   py::class_<gl::frame_decoder_counters>(m, "frame_decoder_counters")
       .def_readonly("frames_good", &gl::frame_decoder_counters::frames_good)

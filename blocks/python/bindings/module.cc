@@ -11,6 +11,7 @@ namespace py = pybind11;
 namespace gl = gr::groundlink;
 
 void bind_frame_decoder(py::module& m);
+void bind_psk_demod(py::module& m);
 
 PYBIND11_MODULE(groundlink_python, m) {
   py::module::import("gnuradio.gr");
@@ -35,4 +36,5 @@ PYBIND11_MODULE(groundlink_python, m) {
       .def("frames_skipped", &gl::frame_file_sink::frames_skipped);
 
   bind_frame_decoder(m);
+  bind_psk_demod(m);
 }

@@ -1,0 +1,41 @@
+// Suppressed-carrier BPSK/QPSK/OQPSK demodulator block: complex samples in, int8 soft symbols out.
+#pragma once
+
+#include <gnuradio/block.h>
+#include <groundlink/api.h>
+
+#include <string>
+
+namespace gr::groundlink {
+
+struct psk_demod_config {
+  std::string modulation = "qpsk";  ///< bpsk | qpsk | oqpsk
+  int samples_per_symbol = 4;       ///< 2..8 (even for OQPSK)
+  double rolloff = 0.35;
+  double carrier_loop_bw = 0.005;   ///< Bn*Ts
+  double timing_loop_bw = 0.001;    ///< Bn*Ts
+  double acquisition_range = 0.02;  ///< +- fraction of the symbol rate
+  double code_rate = 0.5;           ///< information bits per channel bit, for the Eb/N0 estimate
+  double sample_rate = 0;           ///< Hz, for status figures in Hz (0 = unknown)
+};
+
+struct psk_demod_status {
+  bool acquiring = true, carrier_lock = false, timing_lock = false;
+  double freq_offset_hz = 0, clock_offset_ppm = 0, esn0_db = 0, ebn0_db = 0;
+  uint64_t symbols = 0, nonfinite_samples = 0, lock_symbol = 0;
+};
+
+/*!
+ * \brief AGC, RRC matched filter, FFT coarse carrier acquisition, Costas loop (2nd/3rd order),
+ * Gardner timing recovery, SNR-scaled soft symbols (positive = 1; QPSK: I then Q).
+ * The end-of-stream tag is passed on to the last soft symbol.
+ * \ingroup groundlink
+ */
+class GROUNDLINK_API psk_demod : virtual public gr::block {
+ public:
+  typedef std::shared_ptr<psk_demod> sptr;
+  static sptr make(const psk_demod_config& cfg);
+  virtual psk_demod_status status() const = 0;
+};
+
+}  // namespace gr::groundlink

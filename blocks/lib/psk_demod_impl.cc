@@ -1,0 +1,116 @@
+#include <gnuradio/io_signature.h>
+#include <groundlink/psk_demod.h>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+#include "dsp/psk_demod.h"
+
+namespace gr::groundlink {
+namespace gd = ::groundlink::dsp;
+
+namespace {
+gd::PskDemodConfig demod_config(const psk_demod_config& c) {
+  gd::PskDemodConfig k;
+  if (c.modulation == "bpsk") k.modulation = gd::PskModulation::bpsk;
+  else if (c.modulation == "qpsk") k.modulation = gd::PskModulation::qpsk;
+  else if (c.modulation == "oqpsk") k.modulation = gd::PskModulation::oqpsk;
+  else throw std::invalid_argument("modulation '" + c.modulation + "': allowed bpsk, qpsk, oqpsk");
+  if (c.samples_per_symbol < 2 || c.samples_per_symbol > 8)
+    throw std::invalid_argument("samples_per_symbol " + std::to_string(c.samples_per_symbol) + ": allowed 2..8");
+  k.samples_per_symbol = static_cast<unsigned>(c.samples_per_symbol);
+  k.rolloff = c.rolloff;
+  k.carrier_loop_bw = c.carrier_loop_bw;
+  k.timing_loop_bw = c.timing_loop_bw;
+  k.acq_range = c.acquisition_range;
+  k.code_rate = c.code_rate;
+  k.sample_rate_hz = c.sample_rate;
+  k.validate();
+  return k;
+}
+}  // namespace
+
+class psk_demod_impl : public psk_demod {
+ public:
+  explicit psk_demod_impl(const psk_demod_config& cfg)
+      : gr::block("psk_demod", gr::io_signature::make(1, 1, sizeof(gr_complex)),
+                  gr::io_signature::make(1, 1, sizeof(int8_t))),
+        d_demod(demod_config(cfg)),
+        d_eos(pmt::intern(kEndOfStreamTag)) {
+    d_bits = cfg.modulation == "bpsk" ? 1 : 2;
+    d_sps = cfg.samples_per_symbol;
+    set_relative_rate(static_cast<double>(d_bits) / d_sps);
+    set_tag_propagation_policy(TPP_DONT);
+  }
+
+  psk_demod_status status() const override {
+    std::lock_guard<std::mutex> lock(d_status_mu);
+    return d_status;
+  }
+
+  void forecast(int noutput_items, gr_vector_int& ninput_items_required) override {
+    ninput_items_required[0] = std::max(1, noutput_items * d_sps / d_bits / 2);
+  }
+
+  int general_work(int noutput_items, gr_vector_int& ninput_items, gr_vector_const_void_star& input_items,
+                   gr_vector_void_star& output_items) override {
+    const auto* in = static_cast<const std::complex<float>*>(input_items[0]);
+    auto* out = static_cast<gd::soft_t*>(output_items[0]);
+    size_t n = static_cast<size_t>(ninput_items[0]);
+    while (n > 0 && d_demod.max_output(n) > static_cast<size_t>(noutput_items)) n /= 2;
+    if (n == 0) return 0;
+    d_tags.clear();
+    get_tags_in_window(d_tags, 0, 0, n, d_eos);
+    bool eos = false;
+    if (!d_tags.empty()) {
+      n = d_tags.front().offset - nitems_read(0) + 1;
+      eos = true;
+    }
+    const size_t produced = d_demod.process(in, n, out);
+    if (eos) {
+      if (produced > 0) add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
+      else d_pending_eos = true;
+    } else if (d_pending_eos && produced > 0) {
+      add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
+      d_pending_eos = false;
+    }
+    publish_status();
+    consume_each(static_cast<int>(n));
+    return static_cast<int>(produced);
+  }
+
+ private:
+  void publish_status() {
+    const auto& s = d_demod.status();
+    psk_demod_status p;
+    p.acquiring = s.acquiring;
+    p.carrier_lock = s.carrier_lock;
+    p.timing_lock = s.timing_lock;
+    p.freq_offset_hz = s.freq_offset_hz;
+    p.clock_offset_ppm = s.clock_offset_ppm;
+    p.esn0_db = s.esn0_db;
+    p.ebn0_db = s.ebn0_db;
+    p.symbols = s.symbols;
+    p.nonfinite_samples = s.nonfinite_samples;
+    p.lock_symbol = s.lock_symbol;
+    // A short critical section copying a small struct, once per work call: status readers
+    // (monitoring) never stall the DSP.
+    std::lock_guard<std::mutex> lock(d_status_mu);
+    d_status = p;
+  }
+
+  gd::PskDemodulator d_demod;
+  int d_bits, d_sps;
+  pmt::pmt_t d_eos;
+  bool d_pending_eos = false;
+  std::vector<gr::tag_t> d_tags;
+  mutable std::mutex d_status_mu;
+  psk_demod_status d_status;
+};
+
+psk_demod::sptr psk_demod::make(const psk_demod_config& cfg) {
+  return gnuradio::make_block_sptr<psk_demod_impl>(cfg);
+}
+
+}  // namespace gr::groundlink
