@@ -11,9 +11,7 @@ namespace gr::groundlink {
 namespace gf = ::groundlink::framing;
 namespace gd = ::groundlink::dsp;
 
-namespace {
-
-gf::DecoderChainConfig chain_config(const frame_decoder_config& c) {
+gf::DecoderChainConfig to_chain_config(const frame_decoder_config& c) {
   gf::DecoderChainConfig k;
   if (c.conv_rate == "none") {
     k.coding = gf::ChannelCoding::none;
@@ -55,14 +53,12 @@ gf::DecoderChainConfig chain_config(const frame_decoder_config& c) {
   return k;
 }
 
-}  // namespace
-
 class frame_decoder_impl : public frame_decoder {
  public:
   explicit frame_decoder_impl(const frame_decoder_config& cfg)
       : gr::sync_block("frame_decoder", gr::io_signature::make(1, 1, sizeof(int8_t)),
                        gr::io_signature::make(0, 0, 0)),
-        d_chain(chain_config(cfg)),
+        d_chain(to_chain_config(cfg)),
         d_port(pmt::intern("frames")),
         d_eos(pmt::intern(kEndOfStreamTag)) {
     message_port_register_out(d_port);

@@ -10,8 +10,7 @@
 namespace gr::groundlink {
 namespace gd = ::groundlink::dsp;
 
-namespace {
-gd::PskDemodConfig demod_config(const psk_demod_config& c) {
+gd::PskDemodConfig to_demod_config(const psk_demod_config& c) {
   gd::PskDemodConfig k;
   if (c.modulation == "bpsk") k.modulation = gd::PskModulation::bpsk;
   else if (c.modulation == "qpsk") k.modulation = gd::PskModulation::qpsk;
@@ -29,14 +28,13 @@ gd::PskDemodConfig demod_config(const psk_demod_config& c) {
   k.validate();
   return k;
 }
-}  // namespace
 
 class psk_demod_impl : public psk_demod {
  public:
   explicit psk_demod_impl(const psk_demod_config& cfg)
       : gr::block("psk_demod", gr::io_signature::make(1, 1, sizeof(gr_complex)),
                   gr::io_signature::make(1, 1, sizeof(int8_t))),
-        d_demod(demod_config(cfg)),
+        d_demod(to_demod_config(cfg)),
         d_eos(pmt::intern(kEndOfStreamTag)) {
     d_bits = cfg.modulation == "bpsk" ? 1 : 2;
     d_sps = cfg.samples_per_symbol;

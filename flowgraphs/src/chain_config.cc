@@ -29,6 +29,19 @@ gr::groundlink::frame_decoder_config decoder_config(const Profile& p) {
   return c;
 }
 
+gr::groundlink::psk_demod_config demod_config(const Profile& p) {
+  gr::groundlink::psk_demod_config c;
+  c.modulation = p.modulation.type;
+  c.samples_per_symbol = p.modulation.samples_per_symbol;
+  c.rolloff = p.modulation.rolloff;
+  c.carrier_loop_bw = p.modulation.carrier_loop_bw;
+  c.timing_loop_bw = p.modulation.timing_loop_bw;
+  c.acquisition_range = p.modulation.acquisition_range;
+  c.code_rate = p.information_rate();
+  c.sample_rate = p.modulation.symbol_rate * p.modulation.samples_per_symbol;
+  return c;
+}
+
 framing::CaduEncoderConfig encoder_config(const Profile& p) {
   framing::CaduEncoderConfig c;
   c.asm_marker = p.frame.asm_marker;

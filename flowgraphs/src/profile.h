@@ -23,7 +23,7 @@ struct ModulationProfile {
   double rolloff = 0.35;           ///< RRC excess bandwidth
   int samples_per_symbol = 4;      ///< demodulator working rate (2..8)
   double carrier_loop_bw = 0.005;  ///< Costas loop noise bandwidth, fraction of symbol rate
-  double timing_loop_bw = 0.002;   ///< timing loop bandwidth, fraction of symbol rate
+  double timing_loop_bw = 0.001;   ///< timing loop bandwidth, fraction of symbol rate
   double acquisition_range = 0.02; ///< coarse carrier search, +- fraction of symbol rate
   int bits_per_symbol() const { return type == "bpsk" ? 1 : 2; }
 };

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "framing/decoder_chain.h"
 #include "framing/frame.h"
 
 namespace gr::groundlink {
@@ -46,6 +47,10 @@ struct frame_decoder_counters {
   uint64_t frames_good = 0, frames_bad = 0, frames_undetermined = 0, rs_corrected = 0, gaps = 0, sync_losses = 0;
   uint64_t symbols_in = 0;
 };
+
+/// The framing::DecoderChain configuration these parameters describe (validated: throws
+/// std::invalid_argument naming the field).
+GROUNDLINK_API ::groundlink::framing::DecoderChainConfig to_chain_config(const frame_decoder_config& c);
 
 /*!
  * \brief int8 soft symbols in; transfer frames out as PDUs on the "frames" message port.

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "dsp/psk_demod.h"
+
 namespace gr::groundlink {
 
 struct psk_demod_config {
@@ -24,6 +26,9 @@ struct psk_demod_status {
   double freq_offset_hz = 0, clock_offset_ppm = 0, esn0_db = 0, ebn0_db = 0;
   uint64_t symbols = 0, nonfinite_samples = 0, lock_symbol = 0;
 };
+
+/// The dsp::PskDemodulator configuration these parameters describe (validated).
+GROUNDLINK_API ::groundlink::dsp::PskDemodConfig to_demod_config(const psk_demod_config& c);
 
 /*!
  * \brief AGC, RRC matched filter, FFT coarse carrier acquisition, Costas loop (2nd/3rd order),
