@@ -1,11 +1,16 @@
 // groundlink decode: offline replay of a recording through the receive chain.
 #include <gnuradio/top_block.h>
 #include <groundlink/frame_decoder.h>
+#include <groundlink/front_end.h>
+#include <groundlink/iq_file_source.h>
+#include <groundlink/psk_demod.h>
 #include <groundlink/soft_file_source.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <nlohmann/json.hpp>
 
 #include "chain_config.h"
@@ -13,71 +18,164 @@
 #include "commands.h"
 #include "frame_collector.h"
 #include "profile.h"
+#include "sigmf.h"
 
 namespace groundlink::app {
+namespace {
+
+bool is_iq_format(const std::string& f) { return f == "cf32" || f == "cs16" || f == "cs8"; }
+
+std::string format_from_sigmf_datatype(const std::string& dt, const std::string& meta_path) {
+  if (dt == "cf32_le" || dt == "cf32") return "cf32";
+  if (dt == "ci16_le" || dt == "ci16") return "cs16";
+  if (dt == "ci8" || dt == "ci8_le") return "cs8";
+  if (dt == "rf32_le" || dt == "rf32") return "softf32";
+  if (dt == "ri8" || dt == "ri8_le") return "softi8";
+  throw UsageError(meta_path + ": core:datatype '" + dt +
+                   "' is not supported (allowed: cf32_le, ci16_le, ci8, rf32_le, ri8)");
+}
+
+}  // namespace
 
 int cmd_decode(int argc, char** argv) {
   Args args("decode",
-            "Decode a recording with a mission profile: soft symbols or bits -> Viterbi -> frame sync ->\n"
-            "derandomize -> Reed-Solomon -> TM/AOS checks. Writes the frames and prints one JSON line.",
+            "Decode a recording with a mission profile. IQ (SigMF, cf32, cs16, cs8) goes through the\n"
+            "front-end and PSK demodulator; soft symbols (softf32, softi8) or bits go straight to the\n"
+            "decoder: Viterbi -> frame sync -> derandomize -> Reed-Solomon -> TM/AOS checks.\n"
+            "Writes the frames and prints one JSON summary line at the end.",
             {{"profile", "NAME|PATH", "mission profile (flowgraphs/profiles/*.yaml or a path)", ""},
-             {"input", "FILE", "recording to decode", ""},
-             {"format", "FMT", "softf32 | softi8 | bits", "softf32"},
+             {"input", "FILE", "recording (NAME.sigmf-meta / .sigmf-data, or a raw file)", ""},
+             {"format", "FMT", "sigmf | cf32 | cs16 | cs8 | softf32 | softi8 | bits (default: sigmf when the "
+                               "metadata exists, else softf32)", ""},
+             {"sample-rate", "HZ", "raw IQ: sample rate (SigMF: from the metadata)", "0"},
+             {"start-time", "ISO8601", "pass start for ERT (SigMF: core:datetime; default: file time 0 = 1970)", ""},
              {"scale", "X", "softf32: soft units per input unit (0 = from the signal level)", "0"},
              {"frames-out", "FILE", "write decoded frames back to back to FILE", ""},
              {"all-frames", "", "with --frames-out, write erred frames too (default: good and undetermined)", ""}});
   if (!args.parse(argc, argv)) return kExitOk;
   if (!args.has("profile")) throw UsageError("--profile is required (known: see flowgraphs/profiles)");
   if (!args.has("input")) throw UsageError("--input is required");
-  const std::string format = args.get("format");
-  if (format != "softf32" && format != "softi8" && format != "bits")
-    throw UsageError("--format '" + format + "': allowed softf32, softi8, bits");
-  const double scale = args.get_double("scale");
-  if (scale < 0) throw UsageError("--scale must be >= 0");
-
   Profile profile;
   try {
     profile = load_profile(args.get("profile"));
   } catch (const ProfileError& e) {
     throw UsageError(e.what());
   }
-  if (format == "bits" && profile.conv.enabled)
-    spdlog::warn("--format bits with a convolutional profile: bits are taken as channel symbols");
 
-  gr::groundlink::soft_file_source::sptr src;
+  std::string input = args.get("input");
+  std::string format = args.get("format");
+  double fs = args.get_double("sample-rate");
+  std::string start = args.get("start-time");
+  if (format == "sigmf" || (format.empty() && is_sigmf(input))) {
+    SigmfMeta meta;
+    try {
+      meta = read_sigmf_meta(input);
+    } catch (const SigmfError& e) {
+      throw UsageError(std::string("--input: ") + e.what());
+    }
+    format = format_from_sigmf_datatype(meta.datatype, sigmf_meta_path(input));
+    if (fs == 0) fs = meta.sample_rate;
+    if (start.empty()) start = meta.datetime;
+    input = sigmf_data_path(input);
+  }
+  if (format.empty()) format = "softf32";
+  if (!is_iq_format(format) && format != "softf32" && format != "softi8" && format != "bits")
+    throw UsageError("--format '" + format + "': allowed sigmf, cf32, cs16, cs8, softf32, softi8, bits");
+  const double scale = args.get_double("scale");
+  if (scale < 0) throw UsageError("--scale must be >= 0");
+  framing::Timestamp t0{0, 0};
+  if (!start.empty()) {
+    try {
+      t0 = parse_iso8601(start);
+    } catch (const SigmfError& e) {
+      throw UsageError(std::string("--start-time: ") + e.what());
+    }
+  }
+
+  auto dcfg = decoder_config(profile);
+  dcfg.start_seconds = t0.seconds;
+  dcfg.start_picoseconds = t0.picoseconds;
+  const int bits = profile.modulation.bits_per_symbol();
+  auto tb = gr::make_top_block("groundlink-decode");
+  gr::groundlink::iq_file_source::sptr iq;
+  gr::groundlink::soft_file_source::sptr softsrc;
+  gr::groundlink::psk_demod::sptr demod;
+  gr::groundlink::frame_decoder::sptr dec;
   try {
-    src = gr::groundlink::soft_file_source::make(args.get("input"), format, static_cast<float>(scale));
+    if (is_iq_format(format)) {
+      if (!(fs > 0)) throw UsageError("--sample-rate is required for raw " + format + " input");
+      const int sps = profile.modulation.samples_per_symbol;
+      const double want = profile.modulation.symbol_rate * sps;
+      // Rational resampling to the demodulator's rate when the recording's rate differs.
+      const long long a = std::llround(want), b = std::llround(fs);
+      const long long g = std::gcd(a, b);
+      const long long interp = a / g, decim = b / g;
+      if (interp > 1024 || decim > 1024)
+        throw UsageError("sample rate " + std::to_string(fs) + " Hz cannot be resampled to " + std::to_string(want) +
+                         " Hz (symbol_rate x samples_per_symbol) with P/Q <= 1024");
+      iq = gr::groundlink::iq_file_source::make(input, format);
+      auto dc = demod_config(profile);
+      dc.sample_rate = want;
+      demod = gr::groundlink::psk_demod::make(dc);
+      dcfg.sample_period = 1.0 / fs;
+      dcfg.soft_per_sample = static_cast<double>(bits) / sps * (want / fs);
+      dcfg.soft_symbol_period = 1.0 / (profile.modulation.symbol_rate * bits);
+      dec = gr::groundlink::frame_decoder::make(dcfg);
+      if (interp != decim) {
+        auto fe = gr::groundlink::front_end::make(fs, static_cast<unsigned>(interp), static_cast<unsigned>(decim));
+        tb->connect(iq, 0, fe, 0);
+        tb->connect(fe, 0, demod, 0);
+      } else {
+        tb->connect(iq, 0, demod, 0);
+      }
+      tb->connect(demod, 0, dec, 0);
+    } else {
+      softsrc = gr::groundlink::soft_file_source::make(input, format, static_cast<float>(scale));
+      // One soft value per channel bit; bits files are channel bits at the same rate.
+      dcfg.soft_symbol_period = 1.0 / (profile.modulation.symbol_rate * bits);
+      dec = gr::groundlink::frame_decoder::make(dcfg);
+      tb->connect(softsrc, 0, dec, 0);
+    }
+  } catch (const UsageError&) {
+    throw;
   } catch (const std::exception& e) {
     throw UsageError(std::string("--input: ") + e.what());
   }
-  FrameCollector collector(args.get("frames-out"), args.has("all-frames"));
-  auto dec = gr::groundlink::frame_decoder::make(decoder_config(profile));
-  dec->set_frame_handler([&collector](const framing::Frame& f) { collector.add(f); });
 
-  auto tb = gr::make_top_block("groundlink-decode");
-  tb->connect(src, 0, dec, 0);
-  const auto t0 = std::chrono::steady_clock::now();
+  FrameCollector collector(args.get("frames-out"), args.has("all-frames"));
+  dec->set_frame_handler([&collector](const framing::Frame& f) { collector.add(f); });
+  const auto w0 = std::chrono::steady_clock::now();
   tb->run();
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   collector.close();
 
   const auto c = dec->counters();
   const double info_bits = static_cast<double>(c.symbols_in) * profile.information_rate();
   nlohmann::json j = {
       {"profile", profile.name},
-      {"input", args.get("input")},
+      {"input", input},
+      {"format", format},
       {"frames_good", collector.good()},
       {"frames_bad", collector.bad()},
       {"frames_undetermined", collector.undetermined()},
       {"rs_corrected", collector.rs_corrected()},
       {"gaps", collector.gaps()},
       {"sync_losses", c.sync_losses},
-      {"symbols", c.symbols_in},
-      {"nonfinite_samples", src->nonfinite_count()},
+      {"soft_symbols", c.symbols_in},
       {"frames_written", collector.written()},
       {"elapsed_s", elapsed},
       {"info_bits_per_s", elapsed > 0 ? info_bits / elapsed : 0.0},
   };
+  if (iq) {
+    const auto s = demod->status();
+    j["samples"] = iq->samples_read();
+    j["nonfinite_samples"] = iq->nonfinite_count();
+    j["carrier_lock"] = s.carrier_lock;
+    j["ebn0_db_estimate"] = s.ebn0_db;
+    j["freq_offset_hz"] = s.freq_offset_hz;
+  } else {
+    j["nonfinite_samples"] = softsrc->nonfinite_count();
+  }
   std::printf("%s\n", j.dump().c_str());
   return kExitOk;
 }

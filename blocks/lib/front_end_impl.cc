@@ -1,0 +1,75 @@
+#include <gnuradio/io_signature.h>
+#include <groundlink/api.h>
+#include <groundlink/front_end.h>
+
+#include <algorithm>
+
+#include "dsp/frontend.h"
+
+namespace gr::groundlink {
+namespace gd = ::groundlink::dsp;
+
+class front_end_impl : public front_end {
+ public:
+  front_end_impl(double sample_rate, unsigned interp, unsigned decim, const std::vector<double>& poly,
+                 bool dc_block)
+      : gr::block("front_end", gr::io_signature::make(1, 1, sizeof(gr_complex)),
+                  gr::io_signature::make(1, 1, sizeof(gr_complex))),
+        d_fe(make_config(sample_rate, interp, decim, poly, dc_block)),
+        d_eos(pmt::intern(kEndOfStreamTag)) {
+    d_ratio = static_cast<double>(interp) / decim;
+    set_relative_rate(interp, decim);
+    set_tag_propagation_policy(TPP_DONT);
+  }
+  static gd::FrontEndConfig make_config(double fs, unsigned interp, unsigned decim,
+                                        const std::vector<double>& poly, bool dc) {
+    gd::FrontEndConfig c;
+    c.sample_rate_hz = fs;
+    c.resample_interp = interp;
+    c.resample_decim = decim;
+    c.doppler_poly_hz = poly;
+    c.dc_block = dc;
+    c.validate();
+    return c;
+  }
+  void forecast(int noutput_items, gr_vector_int& req) override {
+    req[0] = std::max(1, static_cast<int>(noutput_items / d_ratio / 2));
+  }
+  int general_work(int noutput_items, gr_vector_int& ninput_items, gr_vector_const_void_star& input_items,
+                   gr_vector_void_star& output_items) override {
+    const auto* in = static_cast<const gr_complex*>(input_items[0]);
+    auto* out = static_cast<gr_complex*>(output_items[0]);
+    size_t n = static_cast<size_t>(ninput_items[0]);
+    while (n > 0 && d_fe.max_output(n) > static_cast<size_t>(noutput_items)) n /= 2;
+    if (n == 0) return 0;
+    d_tags.clear();
+    get_tags_in_window(d_tags, 0, 0, n, d_eos);
+    const bool eos = !d_tags.empty();
+    if (eos) n = d_tags.front().offset - nitems_read(0) + 1;
+    const size_t produced = d_fe.process(in, n, out);
+    if (eos || d_pending_eos) {
+      if (produced > 0) {
+        add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
+        d_pending_eos = false;
+      } else {
+        d_pending_eos = true;
+      }
+    }
+    consume_each(static_cast<int>(n));
+    return static_cast<int>(produced);
+  }
+
+ private:
+  gd::FrontEnd d_fe;
+  double d_ratio;
+  pmt::pmt_t d_eos;
+  bool d_pending_eos = false;
+  std::vector<gr::tag_t> d_tags;
+};
+
+front_end::sptr front_end::make(double sample_rate, unsigned interp, unsigned decim,
+                                const std::vector<double>& poly, bool dc_block) {
+  return gnuradio::make_block_sptr<front_end_impl>(sample_rate, interp, decim, poly, dc_block);
+}
+
+}  // namespace gr::groundlink
