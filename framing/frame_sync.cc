@@ -1,0 +1,281 @@
+#include "framing/frame_sync.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace groundlink::framing {
+
+const char* to_string(SyncState s) {
+  switch (s) {
+    case SyncState::search: return "search";
+    case SyncState::check: return "check";
+    case SyncState::lock: return "lock";
+    default: return "flywheel";
+  }
+}
+
+namespace {
+[[noreturn]] void bad(const std::string& field, const std::string& range, long long v) {
+  throw std::invalid_argument("frame_sync." + field + " must be in " + range + ", got " +
+                              std::to_string(v));
+}
+}  // namespace
+
+void FrameSyncConfig::validate() const {
+  sync_marker.validate();
+  const int L = sync_marker.length_bits;
+  if (block_bytes < 1 || block_bytes > 65536) bad("block_bytes", "1..65536", static_cast<long long>(block_bytes));
+  if (search_max_errors < 0 || search_max_errors > L / 4)
+    bad("search_max_errors", "0.." + std::to_string(L / 4), search_max_errors);
+  if (lock_max_errors < search_max_errors || lock_max_errors > L / 2 - 1)
+    bad("lock_max_errors", std::to_string(search_max_errors) + ".." + std::to_string(L / 2 - 1),
+        lock_max_errors);
+  if (confirm_frames < 0 || confirm_frames > 16) bad("confirm_frames", "0..16", confirm_frames);
+  if (flywheel_frames < 0 || flywheel_frames > 64) bad("flywheel_frames", "0..64", flywheel_frames);
+  if (bit_slip < 0 || bit_slip > 8) bad("bit_slip", "0..8", bit_slip);
+}
+
+FrameSynchronizer::FrameSynchronizer(const FrameSyncConfig& cfg)
+    : cfg_(cfg), corr_((cfg.validate(), cfg.sync_marker)) {
+  L_ = static_cast<size_t>(cfg_.sync_marker.length_bits);
+  block_bits_ = cfg_.block_bytes * 8;
+  period_ = L_ + block_bits_;
+  // Enough to hold everything from a candidate ASM through confirm_frames periods and the next
+  // ASM window, so a failed check can rescan from just after the candidate.
+  const size_t cap = (static_cast<size_t>(cfg_.confirm_frames) + 2) * period_ +
+                     2 * static_cast<size_t>(cfg_.bit_slip) + 2 * L_ + 64;
+  buf_.resize(cap);
+  scratch_.resize(4096);
+  out_.resize(cfg_.block_bytes);
+  reset();
+}
+
+void FrameSynchronizer::reset() {
+  len_ = 0;
+  base_ = 0;
+  inverted_ = false;
+  stats_ = {};
+  start_search(0);
+}
+
+void FrameSynchronizer::start_search(uint64_t from) {
+  state_ = SyncState::search;
+  pending_ = false;
+  scan_ = from;
+  sr_ = 0;
+  sr_fill_ = 0;
+  confirmed_ = 0;
+  misses_ = 0;
+}
+
+void FrameSynchronizer::process(const dsp::soft_t* soft, size_t n, const BlockCallback& cb) {
+  stats_.bits += n;
+  while (n > 0) {
+    const size_t take = std::min(n, buf_.size() - len_);
+    std::memcpy(buf_.data() + len_, soft, take);
+    len_ += take;
+    soft += take;
+    n -= take;
+    run(cb);
+    compact();
+  }
+}
+
+void FrameSynchronizer::process_bits(const uint8_t* bits, size_t n, const BlockCallback& cb) {
+  while (n > 0) {
+    const size_t m = std::min(n, scratch_.size());
+    for (size_t i = 0; i < m; ++i) scratch_[i] = bits[i] ? dsp::kSoftOne : dsp::kSoftZero;
+    process(scratch_.data(), m, cb);
+    bits += m;
+    n -= m;
+  }
+}
+
+void FrameSynchronizer::process_packed(const uint8_t* bytes, size_t n, const BlockCallback& cb) {
+  const size_t per = scratch_.size() / 8;
+  while (n > 0) {
+    const size_t m = std::min(n, per);
+    for (size_t i = 0; i < m; ++i)
+      for (int b = 0; b < 8; ++b)
+        scratch_[i * 8 + b] = (bytes[i] >> (7 - b) & 1) ? dsp::kSoftOne : dsp::kSoftZero;
+    process(scratch_.data(), m * 8, cb);
+    bytes += m;
+    n -= m;
+  }
+}
+
+void FrameSynchronizer::flush(const BlockCallback& cb) { run(cb); }
+
+void FrameSynchronizer::run(const BlockCallback& cb) {
+  const uint64_t end = base_ + len_;
+  for (;;) {
+    if (state_ == SyncState::search) {
+      search(cb);
+      if (state_ == SyncState::search) return;  // needs more bits
+      continue;
+    }
+    if (pending_) {
+      if (!emit_pending(cb)) return;
+      continue;
+    }
+    const uint64_t expect = block_start_ + block_bits_;
+    if (expect + static_cast<uint64_t>(cfg_.bit_slip) + L_ > end) return;
+    check_next();
+  }
+}
+
+void FrameSynchronizer::search(const BlockCallback&) {
+  const uint64_t end = base_ + len_;
+  const int tol = cfg_.search_max_errors;
+  const dsp::soft_t* p = at(scan_);
+  uint64_t sr = sr_;
+  size_t fill = sr_fill_;
+  uint64_t pos = scan_;
+  while (pos < end) {
+    sr = sr << 1 | (*p++ > 0 ? 1u : 0u);
+    ++pos;
+    if (fill < L_) {
+      if (++fill < L_) continue;
+    }
+    int e = corr_.word_errors(sr, false);
+    bool inv = false;
+    if (e > tol) {
+      if (!cfg_.detect_inverted) continue;
+      e = corr_.word_errors(sr, true);
+      if (e > tol) continue;
+      inv = true;
+    }
+    // Candidate ASM occupying [pos - L, pos).
+    const uint64_t asm_start = pos - L_;
+    const int c = corr_.correlate(at(asm_start));
+    inverted_ = inv;
+    block_match_ = {inv ? -c : c, e, inv};
+    block_start_ = pos;
+    cand_asm_start_ = asm_start;
+    block_slip_ = 0;
+    pending_ = true;
+    confirmed_ = 0;
+    misses_ = 0;
+    ++stats_.acquisitions;
+    if (inv) ++stats_.inverted_acquisitions;
+    if (cfg_.confirm_frames == 0) {
+      state_ = SyncState::lock;
+      block_state_ = SyncState::lock;
+      ++stats_.locks;
+    } else {
+      state_ = SyncState::check;
+      block_state_ = SyncState::search;
+    }
+    scan_ = pos;
+    return;
+  }
+  scan_ = pos;
+  sr_ = sr;
+  sr_fill_ = fill;
+}
+
+void FrameSynchronizer::check_next() {
+  const uint64_t expect = block_start_ + block_bits_;
+  const int slip = cfg_.bit_slip;
+  int best_d = 0;
+  int best_e = INT_MAX;
+  for (int d = -slip; d <= slip; ++d) {
+    const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(d));
+    if (s < base_) continue;
+    const int e = corr_.bit_errors(at(s), inverted_);
+    if (e < best_e || (e == best_e && std::abs(d) < std::abs(best_d))) {
+      best_e = e;
+      best_d = d;
+    }
+  }
+  const int tol = state_ == SyncState::check ? cfg_.search_max_errors : cfg_.lock_max_errors;
+  if (best_e <= tol) {
+    const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(best_d));
+    const int c = corr_.correlate(at(s));
+    block_match_ = {inverted_ ? -c : c, best_e, inverted_};
+    block_start_ = s + L_;
+    block_slip_ = best_d;
+    if (best_d != 0) ++stats_.slips;
+    if (state_ == SyncState::check) {
+      if (++confirmed_ >= cfg_.confirm_frames) {
+        state_ = SyncState::lock;
+        ++stats_.locks;
+      }
+    } else {
+      state_ = SyncState::lock;
+    }
+    misses_ = 0;
+    block_state_ = state_;
+    pending_ = true;
+    return;
+  }
+  if (state_ == SyncState::check) {
+    // CCSDS 130.1-G: a candidate not confirmed was a false sync; rescan from just after it.
+    ++stats_.false_starts;
+    start_search(cand_asm_start_ + 1);
+    return;
+  }
+  if (++misses_ > cfg_.flywheel_frames) {
+    ++stats_.sync_losses;
+    const uint64_t from = expect >= static_cast<uint64_t>(slip) ? expect - slip : 0;
+    start_search(std::max(from, base_));
+    return;
+  }
+  // Flywheel: trust the frame length, cut the block where the ASM should have been.
+  const int c = corr_.correlate(at(expect));
+  block_match_ = {inverted_ ? -c : c, corr_.bit_errors(at(expect), inverted_), inverted_};
+  block_start_ = expect + L_;
+  block_slip_ = 0;
+  state_ = SyncState::flywheel;
+  block_state_ = state_;
+  pending_ = true;
+  ++stats_.flywheel_blocks;
+}
+
+bool FrameSynchronizer::emit_pending(const BlockCallback& cb) {
+  if (block_start_ + block_bits_ > base_ + len_) return false;
+  const dsp::soft_t* p = at(block_start_);
+  const uint8_t flip = inverted_ ? 0xFF : 0x00;
+  for (size_t i = 0; i < cfg_.block_bytes; ++i, p += 8) {
+    unsigned b = 0;
+    for (int k = 0; k < 8; ++k) b = b << 1 | (p[k] > 0 ? 1u : 0u);
+    out_[i] = static_cast<uint8_t>(b ^ flip);
+  }
+  SyncedBlock blk;
+  blk.data = out_.data();
+  blk.size = out_.size();
+  blk.symbol_index = block_start_ - 1;
+  blk.asm_errors = block_match_.errors;
+  blk.correlation = block_match_.correlation;
+  blk.inverted = inverted_;
+  blk.state = block_state_;
+  blk.slip = block_slip_;
+  pending_ = false;
+  ++stats_.blocks;
+  if (cb) cb(blk);
+  return true;
+}
+
+void FrameSynchronizer::compact() {
+  const uint64_t end = base_ + len_;
+  uint64_t keep;
+  if (state_ == SyncState::search) {
+    keep = scan_ >= L_ ? scan_ - L_ : 0;
+  } else {
+    keep = pending_ ? block_start_ - L_ - static_cast<uint64_t>(cfg_.bit_slip)
+                    : block_start_ + block_bits_ - static_cast<uint64_t>(cfg_.bit_slip);
+    if (state_ == SyncState::check) keep = std::min(keep, cand_asm_start_ + 1);
+  }
+  keep = std::min(std::max(keep, base_), end);
+  const size_t drop = static_cast<size_t>(keep - base_);
+  if (drop == 0) return;
+  std::memmove(buf_.data(), buf_.data() + drop, len_ - drop);
+  len_ -= drop;
+  base_ = keep;
+}
+
+}  // namespace groundlink::framing
