@@ -85,7 +85,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
       dot_(select_dot_iq_dup()),
       agc_(AgcConfig{}),
       nco_(256),
-      snr_(1.0 / 2048.0) {
+      snr_(1.0 / 8192.0) {
   const unsigned sps = cfg_.samples_per_symbol;
   const size_t hist = 2 * bank_.half() + 4 * sps + 16;
   buf_.assign(2 * (kChunk + hist) + bank_.stride() + 16, 0.0f);

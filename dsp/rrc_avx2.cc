@@ -2,6 +2,10 @@
 // multiply and add (no FMA) in the same lane order as dot_iq_dup_scalar, so results are bit-exact.
 #include <immintrin.h>
 
+// The build enables -mfma for this file; GCC would then fuse mul+add (GNU fp-contract default),
+// breaking bit-exactness with the scalar reference.
+#pragma GCC optimize("fp-contract=off")
+
 #include "dsp/rrc.h"
 
 namespace groundlink::dsp {
