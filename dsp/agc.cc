@@ -1,0 +1,58 @@
+#include "dsp/agc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+namespace groundlink::dsp {
+
+void AgcConfig::validate() const {
+  if (block < 1 || block > 4096) throw std::invalid_argument("AgcConfig.block must be in [1, 4096]");
+  if (!(rate > 0.0 && rate <= 1.0)) throw std::invalid_argument("AgcConfig.rate must be in (0, 1]");
+  if (!(target_power > 0.0)) throw std::invalid_argument("AgcConfig.target_power must be > 0");
+  if (!(max_gain > 0.0)) throw std::invalid_argument("AgcConfig.max_gain must be > 0");
+}
+
+size_t sanitize_samples(std::complex<float>* x, size_t n) {
+  float* f = reinterpret_cast<float*>(x);
+  size_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float a = f[2 * i], b = f[2 * i + 1];
+    // |x|^2 overflowing (or NaN/Inf) makes p non-finite; 1e36 keeps downstream sums finite.
+    const float p = a * a + b * b;
+    if (!(p < 1e36f)) {
+      f[2 * i] = 0.0f;
+      f[2 * i + 1] = 0.0f;
+      ++bad;
+    }
+  }
+  return bad;
+}
+
+Agc::Agc(const AgcConfig& cfg) : cfg_(cfg) { cfg_.validate(); }
+
+void Agc::reset() {
+  power_ = -1.0;
+  gain_ = 1.0;
+  nonfinite_ = 0;
+}
+
+void Agc::process(const std::complex<float>* in, std::complex<float>* out, size_t n) {
+  if (in != out) std::copy(in, in + n, out);
+  nonfinite_ += sanitize_samples(out, n);
+  float* f = reinterpret_cast<float*>(out);
+  for (size_t base = 0; base < n; base += cfg_.block) {
+    const size_t m = std::min<size_t>(cfg_.block, n - base);
+    float acc = 0.0f;
+    for (size_t i = 2 * base; i < 2 * (base + m); ++i) acc += f[i] * f[i];
+    const double p = static_cast<double>(acc) / static_cast<double>(m);
+    power_ = power_ < 0.0 ? p : power_ + cfg_.rate * (p - power_);
+    gain_ = power_ > 0.0 ? std::min(cfg_.max_gain, std::sqrt(cfg_.target_power / power_))
+                         : cfg_.max_gain;
+    const float g = static_cast<float>(gain_);
+    for (size_t i = 2 * base; i < 2 * (base + m); ++i) f[i] *= g;
+  }
+}
+
+}  // namespace groundlink::dsp

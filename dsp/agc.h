@@ -1,0 +1,39 @@
+// Block automatic gain control: the mean power of each block of `block` samples updates a
+// first-order average, and the block is scaled by 1/sqrt(average). Feed-forward per block so the
+// hot loop vectorises; the demodulator normalises symbol amplitude again after the matched filter.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+
+namespace groundlink::dsp {
+
+struct AgcConfig {
+  unsigned block = 64;        ///< samples per gain update, 1..4096
+  double rate = 0.05;         ///< averaging weight of each new block power, (0, 1]
+  double target_power = 1.0;  ///< output mean power, > 0
+  double max_gain = 1e6;      ///< gain limit (silence / zeroed input), > 0
+  void validate() const;
+};
+
+class Agc {
+ public:
+  explicit Agc(const AgcConfig& cfg = {});
+  void reset();
+  /// Scales in -> out (may alias); non-finite samples are replaced by 0 and counted.
+  void process(const std::complex<float>* in, std::complex<float>* out, size_t n);
+  double gain() const { return gain_; }
+  uint64_t nonfinite_samples() const { return nonfinite_; }
+
+ private:
+  AgcConfig cfg_;
+  double power_ = -1.0;  // < 0: no estimate yet
+  double gain_ = 1.0;
+  uint64_t nonfinite_ = 0;
+};
+
+/// Replaces NaN/Inf samples (and samples whose power overflows float) by 0 in place; returns
+/// how many were replaced. A zero contributes nothing to the filters and loops downstream.
+size_t sanitize_samples(std::complex<float>* x, size_t n);
+
+}  // namespace groundlink::dsp

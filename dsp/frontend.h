@@ -1,0 +1,55 @@
+// Receiver front-end ahead of the PSK demodulator: DC removal, frequency shift with Doppler
+// pre-compensation from a polynomial (e.g. fitted to the pass prediction), and rational
+// resampling (liquid-dsp polyphase rresamp) to 2..4 samples per symbol.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <vector>
+
+#include "dsp/nco.h"
+
+namespace groundlink::dsp {
+
+struct FrontEndConfig {
+  double sample_rate_hz = 1e6;   ///< input rate, > 0
+  bool dc_block = true;
+  double dc_alpha = 1e-4;        ///< DC tracker weight per sample, (0, 0.1]
+  /// Carrier frequency to remove, as a polynomial in time since reset():
+  /// f(t) = c[0] + c[1] t + c[2] t^2 + ... (Hz, Hz/s, Hz/s^2, ...). Empty = no shift.
+  std::vector<double> doppler_poly_hz;
+  unsigned resample_interp = 1;  ///< P of the P/Q rate change, 1..1024
+  unsigned resample_decim = 1;   ///< Q, 1..1024
+  unsigned resample_semilength = 12;  ///< filter half-length in output samples, 2..64
+  double resample_attenuation_db = 60.0;  ///< stop-band, [20, 120]
+  unsigned update_block = 256;   ///< samples between Doppler frequency updates, 1..65536
+  void validate() const;
+};
+
+class FrontEnd {
+ public:
+  explicit FrontEnd(const FrontEndConfig& cfg);
+  ~FrontEnd();
+  FrontEnd(const FrontEnd&) = delete;
+  FrontEnd& operator=(const FrontEnd&) = delete;
+
+  void reset();
+  /// Processes n input samples; writes at most max_output(n) samples to out, returns the count.
+  size_t process(const std::complex<float>* in, size_t n, std::complex<float>* out);
+  size_t max_output(size_t n) const;
+  double output_rate_hz() const;
+  /// Frequency (Hz) being removed at the current sample.
+  double current_shift_hz() const;
+
+ private:
+  FrontEndConfig cfg_;
+  Nco nco_;
+  void* resamp_ = nullptr;
+  std::vector<std::complex<float>> work_;  // one chunk after DC/shift
+  std::vector<std::complex<float>> pend_;  // partial resampler input block (< Q samples)
+  size_t pend_fill_ = 0;
+  std::complex<double> dc_{0.0, 0.0};
+  double t_ = 0.0;  // seconds since reset
+};
+
+}  // namespace groundlink::dsp

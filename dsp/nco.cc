@@ -1,0 +1,64 @@
+#include "dsp/nco.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace groundlink::dsp {
+
+namespace {
+constexpr double kTwoPi = 6.283185307179586476925;
+}
+
+Nco::Nco(size_t block) : block_(block) {
+  if (block == 0) throw std::invalid_argument("Nco: block must be >= 1");
+  table_re_.resize(block_);
+  table_im_.resize(block_);
+  rebuild_table();
+}
+
+void Nco::reset(double phase_cycles) { phase_ = phase_cycles - std::floor(phase_cycles); }
+
+void Nco::set_frequency(double f) {
+  if (!std::isfinite(f)) return;
+  if (f == freq_) return;
+  freq_ = f;
+  rebuild_table();
+}
+
+void Nco::adjust_phase(double cycles) {
+  phase_ += cycles;
+  phase_ -= std::floor(phase_);
+}
+
+void Nco::rebuild_table() {
+  for (size_t i = 0; i < block_; ++i) {
+    const double a = kTwoPi * freq_ * static_cast<double>(i);
+    table_re_[i] = static_cast<float>(std::cos(a));
+    table_im_[i] = static_cast<float>(std::sin(a));
+  }
+}
+
+void Nco::mix(const std::complex<float>* in, std::complex<float>* out, size_t n, int sign) {
+  const float s = sign < 0 ? -1.0f : 1.0f;
+  const float* x = reinterpret_cast<const float*>(in);
+  float* y = reinterpret_cast<float*>(out);
+  for (size_t base = 0; base < n; base += block_) {
+    const size_t m = std::min(block_, n - base);
+    const float pr = static_cast<float>(std::cos(kTwoPi * phase_));
+    const float pi = static_cast<float>(std::sin(kTwoPi * phase_));
+    const float* xr = x + 2 * base;
+    float* yr = y + 2 * base;
+    for (size_t i = 0; i < m; ++i) {
+      // rotator = (pr + j pi) * table[i], conjugated when mixing down.
+      const float rr = pr * table_re_[i] - pi * table_im_[i];
+      const float ri = s * (pr * table_im_[i] + pi * table_re_[i]);
+      const float a = xr[2 * i], b = xr[2 * i + 1];
+      yr[2 * i] = a * rr - b * ri;
+      yr[2 * i + 1] = a * ri + b * rr;
+    }
+    phase_ += freq_ * static_cast<double>(m);
+    phase_ -= std::floor(phase_);
+  }
+}
+
+}  // namespace groundlink::dsp

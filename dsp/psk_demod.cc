@@ -1,0 +1,445 @@
+#include "dsp/psk_demod.h"
+
+#include <liquid/liquid.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace groundlink::dsp {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kTwoPi = 2.0 * kPi;
+
+// Raised-cosine (RRC * RRC) pulse, t in symbols.
+double raised_cosine(double t, double a) {
+  const double s = std::fabs(t) < 1e-12 ? 1.0 : std::sin(kPi * t) / (kPi * t);
+  const double d = 1.0 - 4.0 * a * a * t * t;
+  if (std::fabs(d) < 1e-9) return kPi / 4.0 * (std::fabs(t) < 1e-12 ? 1.0 : std::sin(kPi / (2.0 * a)) / (kPi / (2.0 * a)));
+  return s * std::cos(kPi * a * t) / d;
+}
+
+// Mean Gardner error E[Re{(y_k - y_{k-1}) y*_{k-1/2}}] for unit-power random symbols sampled
+// tau symbols late (Gardner, IEEE Trans. Commun. 34(5), 1986).
+double gardner_scurve(double tau, double a) {
+  double e = 0.0;
+  for (int m = -64; m <= 64; ++m)
+    e += (raised_cosine(m + tau, a) - raised_cosine(m - 1 + tau, a)) * raised_cosine(m - 0.5 + tau, a);
+  return e;
+}
+
+inline float sgn(float x) { return x >= 0.0f ? 1.0f : -1.0f; }
+
+inline soft_t to_soft(float v) {
+  v = std::min(127.0f, std::max(-127.0f, v));
+  return static_cast<soft_t>(static_cast<int>(v + (v >= 0.0f ? 0.5f : -0.5f)));
+}
+
+}  // namespace
+
+void PskDemodConfig::validate() const {
+  if (samples_per_symbol < 2 || samples_per_symbol > 8)
+    throw std::invalid_argument("PskDemodConfig.samples_per_symbol must be in [2, 8]");
+  if (modulation == PskModulation::oqpsk && samples_per_symbol % 2 != 0)
+    throw std::invalid_argument("PskDemodConfig.samples_per_symbol must be even for OQPSK");
+  if (!(rolloff > 0.0 && rolloff <= 1.0))
+    throw std::invalid_argument("PskDemodConfig.rolloff must be in (0, 1]");
+  if (filter_span_symbols < 4 || filter_span_symbols > 32)
+    throw std::invalid_argument("PskDemodConfig.filter_span_symbols must be in [4, 32]");
+  if (filter_phases < 8 || filter_phases > 256)
+    throw std::invalid_argument("PskDemodConfig.filter_phases must be in [8, 256]");
+  if (!(carrier_loop_bw > 0.0 && carrier_loop_bw <= 0.05))
+    throw std::invalid_argument("PskDemodConfig.carrier_loop_bw must be in (0, 0.05]");
+  if (carrier_loop_order != 2 && carrier_loop_order != 3)
+    throw std::invalid_argument("PskDemodConfig.carrier_loop_order must be 2 or 3");
+  if (!(timing_loop_bw > 0.0 && timing_loop_bw <= 0.02))
+    throw std::invalid_argument("PskDemodConfig.timing_loop_bw must be in (0, 0.02]");
+  if (!(timing_damping > 0.1 && timing_damping <= 4.0))
+    throw std::invalid_argument("PskDemodConfig.timing_damping must be in (0.1, 4]");
+  if (!(max_clock_offset > 0.0 && max_clock_offset <= 0.05))
+    throw std::invalid_argument("PskDemodConfig.max_clock_offset must be in (0, 0.05]");
+  if (fft_size < 256 || fft_size > 65536 || (fft_size & (fft_size - 1)) != 0)
+    throw std::invalid_argument("PskDemodConfig.fft_size must be a power of two in [256, 65536]");
+  if (acq_symbols > (1u << 20))
+    throw std::invalid_argument("PskDemodConfig.acq_symbols must be in [0, 1048576]");
+  const double m = modulation == PskModulation::bpsk ? 2.0 : 4.0;
+  const double max_range = 0.45 / m * samples_per_symbol;
+  if (!(acq_range > 0.0 && acq_range < max_range))
+    throw std::invalid_argument("PskDemodConfig.acq_range must be in (0, 0.45*sps/M) of Rs");
+  if (!(soft_margin_sigma >= 0.0 && soft_margin_sigma <= 10.0))
+    throw std::invalid_argument("PskDemodConfig.soft_margin_sigma must be in [0, 10]");
+  if (!(code_rate > 0.0 && code_rate <= 1.0))
+    throw std::invalid_argument("PskDemodConfig.code_rate must be in (0, 1]");
+  if (!(sample_rate_hz >= 0.0))
+    throw std::invalid_argument("PskDemodConfig.sample_rate_hz must be >= 0");
+}
+
+PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
+    : cfg_((cfg.validate(), cfg)),
+      M_(cfg.modulation == PskModulation::bpsk ? 2 : 4),
+      bits_(bits_per_symbol(cfg.modulation)),
+      bank_(cfg.samples_per_symbol, cfg.rolloff, cfg.filter_span_symbols, cfg.filter_phases),
+      dot_(select_dot_iq_dup()),
+      agc_(AgcConfig{}),
+      nco_(256),
+      snr_(1.0 / 8192.0) {
+  const unsigned sps = cfg_.samples_per_symbol;
+  const size_t hist = 2 * bank_.half() + 4 * sps + 16;
+  buf_.assign(2 * (kChunk + hist) + bank_.stride() + 16, 0.0f);
+
+  if (cfg_.acq_symbols > 0) {
+    const size_t n = cfg_.fft_size;
+    const size_t want = static_cast<size_t>(cfg_.acq_symbols) * sps;
+    const size_t blocks = std::max<size_t>(1, (want + n - 1) / n);
+    acq_buf_.assign(blocks * n + 2 * bank_.half() + bank_.stride() / 2 + 2, {0.0f, 0.0f});
+    fft_in_.assign(n, {0.0f, 0.0f});
+    fft_out_.assign(n, {0.0f, 0.0f});
+    fft_pow_.assign(n, 0.0f);
+    fft_plan_ = fft_create_plan(static_cast<unsigned>(n), fft_in_.data(), fft_out_.data(),
+                                LIQUID_FFT_FORWARD, 0);
+  }
+
+  // Timing detector slope per sample of error (central difference of the S-curve).
+  const double d = 0.01;
+  ted_gain_ = (gardner_scurve(d, cfg_.rolloff) - gardner_scurve(-d, cfg_.rolloff)) / (2.0 * d) / sps;
+  double mid = 0.0;
+  for (int m = -64; m <= 64; ++m) mid += std::pow(raised_cosine(m + 0.5, cfg_.rolloff), 2);
+  ted_contrast_ = (1.0 - mid) / (1.0 + mid);
+
+  // Second-order loop gains per update (Gardner, "Phaselock Techniques"; the standard
+  // bilinear mapping of a PI filter): theta = BnT / (zeta + 1/(4 zeta)).
+  {
+    const double z = cfg_.timing_damping;
+    const double th = cfg_.timing_loop_bw / (z + 1.0 / (4.0 * z));
+    const double den = 1.0 + 2.0 * z * th + th * th;
+    tk1_ = static_cast<float>(4.0 * z * th / den / ted_gain_);
+    tk2_ = static_cast<float>(4.0 * th * th / den / ted_gain_);
+  }
+  if (cfg_.carrier_loop_order == 2) {
+    const double z = 0.7071;
+    const double th = cfg_.carrier_loop_bw / (z + 1.0 / (4.0 * z));
+    const double den = 1.0 + 2.0 * z * th + th * th;
+    ck1_ = static_cast<float>(4.0 * z * th / den);
+    ck2_ = static_cast<float>(4.0 * th * th / den);
+    ck3_ = 0.0f;
+  } else {
+    // Third-order loop (Kaplan & Hegarty, "Understanding GPS", Table 5.6): Bn = 0.7845 w0,
+    // F(s) = 2.4 w0 + 1.1 w0^2 / s + w0^3 / s^2; follows a frequency ramp with zero phase lag.
+    const double w0 = cfg_.carrier_loop_bw / 0.7845;
+    ck1_ = static_cast<float>(2.4 * w0);
+    ck2_ = static_cast<float>(1.1 * w0 * w0);
+    ck3_ = static_cast<float>(w0 * w0 * w0);
+  }
+  reset();
+}
+
+PskDemodulator::~PskDemodulator() {
+  if (fft_plan_ != nullptr) fft_destroy_plan(static_cast<fftplan>(fft_plan_));
+}
+
+void PskDemodulator::reset() {
+  agc_.reset();
+  nco_.set_frequency(0.0);
+  nco_.reset(0.0);
+  std::fill(buf_.begin(), buf_.end(), 0.0f);
+  acquiring_ = cfg_.acq_symbols > 0;
+  acq_fill_ = 0;
+  status_ = PskDemodStatus{};
+  status_.acquiring = acquiring_;
+  total_symbols_ = 0;
+  reset_loops();
+}
+
+void PskDemodulator::reset_loops() {
+  fill_ = 0;
+  period_ = cfg_.samples_per_symbol;
+  t_ = bank_.half() + period_ + 1.0;
+  theta_re_ = 1.0f;
+  theta_im_ = 0.0f;
+  omega_ = 0.0f;
+  omega_rate_ = 0.0f;
+  sym_power_ = -1.0f;
+  prev_on_re_ = prev_on_im_ = 0.0f;
+  prev_mid_im_ = 0.0f;
+  have_prev_i_ = false;
+  prev_i_out_ = 0.0f;
+  lock_c_ = lock_on_ = lock_mid_ = 0.0f;
+  snr_.reset();
+  soft_k_ = 40.0f;
+  track_symbols_ = 0;
+  unlocked_run_ = 0;
+  status_.carrier_lock = status_.timing_lock = false;
+}
+
+size_t PskDemodulator::max_output(size_t n) const {
+  const double min_period = cfg_.samples_per_symbol * (1.0 - cfg_.max_clock_offset);
+  return bits_ * (static_cast<size_t>(std::ceil(n / min_period)) + 2);
+}
+
+size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* out) {
+  size_t produced = 0;
+  while (n > 0) {
+    const size_t m = std::min(n, kChunk);
+    auto* dst = reinterpret_cast<std::complex<float>*>(buf_.data()) + fill_;
+    std::memcpy(static_cast<void*>(dst), in, m * sizeof(std::complex<float>));
+    agc_.process(dst, dst, m);
+    if (nco_.frequency() != 0.0) nco_.mix(dst, dst, m, -1);
+    in += m;
+    n -= m;
+    if (acquiring_) {
+      const size_t cap = acq_buf_.size();
+      const size_t k = std::min(m, cap - acq_fill_);
+      std::copy(dst, dst + k, acq_buf_.begin() + static_cast<std::ptrdiff_t>(acq_fill_));
+      acq_fill_ += k;
+      total_symbols_ += 0;  // counted when acquisition completes
+      if (acq_fill_ == cap) run_acquisition();
+      continue;
+    }
+    fill_ += m;
+    produced += run_symbols(out + produced);
+    // Keep the matched filter's history for the next mid-symbol sample.
+    const double keep = t_ - period_ - bank_.half() - 4.0;
+    if (keep > 0.0) {
+      const size_t k0 = static_cast<size_t>(keep);
+      std::memmove(buf_.data(), buf_.data() + 2 * k0, 2 * (fill_ - k0) * sizeof(float));
+      fill_ -= k0;
+      t_ -= static_cast<double>(k0);
+    }
+    handover_frequency();
+  }
+  status_.nonfinite_samples = agc_.nonfinite_samples();
+  status_.acquiring = acquiring_;
+  const double f_sym = static_cast<double>(omega_) / kTwoPi / period_;
+  status_.freq_offset = nco_.frequency() + f_sym;
+  status_.freq_offset_hz = status_.freq_offset * cfg_.sample_rate_hz;
+  status_.clock_offset_ppm = (period_ / cfg_.samples_per_symbol - 1.0) * 1e6;
+  const double esn0 = snr_.esn0();
+  status_.esn0_db = 10.0 * std::log10(esn0);
+  status_.ebn0_db = status_.esn0_db - 10.0 * std::log10(bits_ * cfg_.code_rate);
+  status_.carrier_lock_metric = lock_c_;
+  status_.timing_lock_metric = (lock_on_ + lock_mid_) > 0.0f ? (lock_on_ - lock_mid_) / (lock_on_ + lock_mid_) : 0.0;
+  return produced;
+}
+
+void PskDemodulator::run_acquisition() {
+  const size_t n = cfg_.fft_size;
+  const unsigned half = bank_.half();
+  const size_t blocks = (acq_buf_.size() - 2 * half - bank_.stride() / 2 - 2) / n;
+  std::fill(fft_pow_.begin(), fft_pow_.end(), 0.0f);
+  const float* x = reinterpret_cast<const float*>(acq_buf_.data());
+  for (size_t b = 0; b < blocks; ++b) {
+    for (size_t i = 0; i < n; ++i) {
+      float y[2];
+      dot_(x + 2 * (b * n + i), bank_.phase(0), bank_.stride(), y);
+      // Raising to the M-th power strips the M-PSK modulation and leaves a line at M*df.
+      std::complex<float> z(y[0], y[1]);
+      z = z * z;
+      if (M_ == 4) z = z * z;
+      fft_in_[i] = z;
+    }
+    fft_execute(static_cast<fftplan>(fft_plan_));
+    for (size_t i = 0; i < n; ++i) fft_pow_[i] += std::norm(fft_out_[i]);
+  }
+  const double range = M_ * cfg_.acq_range / cfg_.samples_per_symbol;  // cycles/sample of z
+  const long kmax = std::min<long>(static_cast<long>(range * n), static_cast<long>(n / 2 - 2));
+  long best = 0;
+  float best_p = -1.0f;
+  double mean = 0.0;
+  for (long k = -kmax; k <= kmax; ++k) {
+    const float p = fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))];
+    mean += p;
+    if (p > best_p) {
+      best_p = p;
+      best = k;
+    }
+  }
+  mean /= static_cast<double>(2 * kmax + 1);
+  auto at = [&](long k) {
+    return static_cast<double>(fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
+  };
+  acq_fill_ = 0;
+  // A line must stand well above the averaged noise floor; otherwise keep acquiring.
+  if (!(best_p > 8.0 * mean)) return;
+  const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
+  const double den = pm - 2.0 * p0 + pp;
+  const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
+  const double f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
+  nco_.set_frequency(nco_.frequency() + f);
+  acquiring_ = false;
+  status_.acquisitions++;
+  total_symbols_ += (acq_buf_.size()) / cfg_.samples_per_symbol;
+  reset_loops();
+}
+
+void PskDemodulator::handover_frequency() {
+  // Move carrier frequency from the Costas loop into the NCO ahead of the matched filter so a
+  // Doppler ramp never walks the signal off the filter. The unconsumed buffer is re-rotated with
+  // zero phase at the next on-time instant, keeping the loop's phase continuous.
+  const float thr = static_cast<float>(0.002 * kTwoPi);  // 0.2% of Rs
+  if (acquiring_ || std::fabs(omega_) < thr) return;
+  const double df = static_cast<double>(omega_) / kTwoPi / period_;  // cycles/sample
+  float* x = buf_.data();
+  for (size_t i = 0; i < fill_; ++i) {
+    const double a = -kTwoPi * df * (static_cast<double>(i) - t_);
+    const float c = static_cast<float>(std::cos(a)), s = static_cast<float>(std::sin(a));
+    const float re = x[2 * i], im = x[2 * i + 1];
+    x[2 * i] = re * c - im * s;
+    x[2 * i + 1] = re * s + im * c;
+  }
+  nco_.set_frequency(nco_.frequency() + df);
+  nco_.adjust_phase(df * (static_cast<double>(fill_) - t_));
+  omega_ = 0.0f;
+}
+
+size_t PskDemodulator::run_symbols(soft_t* out) {
+  const unsigned half = bank_.half();
+  const unsigned P = cfg_.filter_phases;
+  const float* x = buf_.data();
+  const size_t stride = bank_.stride();
+  const bool oqpsk = cfg_.modulation == PskModulation::oqpsk;
+  const bool bpsk = cfg_.modulation == PskModulation::bpsk;
+  const double nominal = cfg_.samples_per_symbol;
+  const double pmin = nominal * (1.0 - cfg_.max_clock_offset);
+  const double pmax = nominal * (1.0 + cfg_.max_clock_offset);
+  constexpr float kR = 0.70710678f;
+  const float lock_a = 1.0f / 256.0f;
+  size_t produced = 0;
+
+  auto filter_at = [&](double t, float y[2]) {
+    size_t i = static_cast<size_t>(t);
+    unsigned p = static_cast<unsigned>((t - static_cast<double>(i)) * P + 0.5);
+    if (p >= P) {
+      p -= P;
+      ++i;
+    }
+    dot_(x + 2 * (i - half), bank_.phase(p), stride, y);
+  };
+
+  while (static_cast<size_t>(t_) + 2 + half < fill_) {
+    float ym[2], yo[2];
+    filter_at(t_ - 0.5 * period_, ym);
+    filter_at(t_, yo);
+
+    // Symbol-rate AGC: unit mean on-time power keeps detector gains (and the loops' bandwidths)
+    // independent of the input level.
+    const float po = yo[0] * yo[0] + yo[1] * yo[1];
+    if (sym_power_ < 0.0f) sym_power_ = po > 0.0f ? po : 1.0f;
+    sym_power_ += (track_symbols_ < 256 ? 1.0f / 32.0f : 1.0f / 512.0f) * (po - sym_power_);
+    const float g = 1.0f / std::sqrt(std::max(sym_power_, 1e-30f));
+
+    // Derotate by the carrier estimate exp(-j theta).
+    const float onr = g * (yo[0] * theta_re_ - yo[1] * theta_im_);
+    const float oni = g * (yo[0] * theta_im_ + yo[1] * theta_re_);
+    const float mdr = g * (ym[0] * theta_re_ - ym[1] * theta_im_);
+    const float mdi = g * (ym[0] * theta_im_ + ym[1] * theta_re_);
+
+    float e_t, e_c, zr, zi, on_e, mid_e;
+    if (!oqpsk) {
+      // Gardner: Re{(y_k - y_{k-1}) y*_{k-1/2}}, positive when sampling late.
+      e_t = (onr - prev_on_re_) * mdr + (oni - prev_on_im_) * mdi;
+      zr = onr;
+      zi = oni;
+      e_c = bpsk ? sgn(zr) * zi : kR * (sgn(zr) * zi - sgn(zi) * zr);
+      on_e = onr * onr + oni * oni;
+      mid_e = mdr * mdr + mdi * mdi;
+    } else {
+      // OQPSK: I symbols at on-time, Q symbols at mid-symbol instants; each channel's Gardner
+      // term uses its own transition point, and the Costas error combines both instants.
+      e_t = (onr - prev_on_re_) * mdr + (mdi - prev_mid_im_) * prev_on_im_;
+      zr = onr;
+      zi = mdi;
+      e_c = kR * (sgn(onr) * oni - sgn(mdi) * mdr);
+      on_e = onr * onr + mdi * mdi;
+      mid_e = oni * oni + mdr * mdr;
+      prev_mid_im_ = mdi;
+    }
+    prev_on_re_ = onr;
+    prev_on_im_ = oni;
+
+    // Carrier loop (per symbol): theta += omega + k1 e, omega += k2 e (+ ramp term).
+    omega_rate_ += ck3_ * e_c;
+    omega_ += ck2_ * e_c + omega_rate_;
+    const float dth = omega_ + ck1_ * e_c;
+    // exp(-j dth) by its Taylor series (|dth| << 1), then renormalise the phasor.
+    const float d2 = dth * dth;
+    const float c = 1.0f - d2 * (0.5f - d2 * (1.0f / 24.0f));
+    const float s = -dth * (1.0f - d2 * (1.0f / 6.0f - d2 * (1.0f / 120.0f)));
+    float nr = theta_re_ * c - theta_im_ * s;
+    float ni = theta_re_ * s + theta_im_ * c;
+    const float mag2 = nr * nr + ni * ni;
+    const float fix = 1.5f - 0.5f * mag2;
+    theta_re_ = nr * fix;
+    theta_im_ = ni * fix;
+
+    // Timing loop.
+    period_ -= tk2_ * e_t;
+    period_ = std::clamp(period_, pmin, pmax);
+    t_ += period_ - tk1_ * e_t;
+
+    // Lock detectors and Es/N0.
+    const float zr2 = zr * zr, zi2 = zi * zi, p2 = zr2 + zi2;
+    float cm = 0.0f;
+    if (p2 > 0.0f) {
+      cm = bpsk ? (zr2 - zi2) / p2 : -((zr2 - zi2) * (zr2 - zi2) - 4.0f * zr2 * zi2) / (p2 * p2);
+    }
+    lock_c_ += lock_a * (cm - lock_c_);
+    lock_on_ += lock_a * (on_e - lock_on_);
+    lock_mid_ += lock_a * (mid_e - lock_mid_);
+    snr_.update({zr, zi});
+
+    // Soft symbols.
+    if ((track_symbols_ & 63) == 0 && snr_.count() >= 64) {
+      const double S = snr_.signal(), N = std::max(snr_.noise(), 1e-12);
+      const double amp = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
+      const double sig = std::sqrt(N / 2.0);
+      const double den = amp + cfg_.soft_margin_sigma * sig;
+      if (den > 0.0) soft_k_ = static_cast<float>(127.0 / den);
+    }
+    if (bpsk) {
+      out[produced++] = to_soft(soft_k_ * zr);
+    } else if (!oqpsk) {
+      out[produced++] = to_soft(soft_k_ * zr);
+      out[produced++] = to_soft(soft_k_ * zi);
+    } else {
+      // The Q of the symbol whose I was the previous on-time sample arrives now.
+      if (have_prev_i_) {
+        out[produced++] = to_soft(soft_k_ * prev_i_out_);
+        out[produced++] = to_soft(soft_k_ * mdi);
+      }
+      prev_i_out_ = onr;
+      have_prev_i_ = true;
+    }
+
+    ++track_symbols_;
+    ++total_symbols_;
+    status_.symbols++;
+    const bool was_locked = status_.carrier_lock;
+    status_.carrier_lock = was_locked ? lock_c_ > 0.15f : lock_c_ > 0.3f;
+    const float tm = (lock_on_ - lock_mid_) / std::max(lock_on_ + lock_mid_, 1e-30f);
+    status_.timing_lock = status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;
+    if (status_.carrier_lock && !was_locked && status_.lock_symbol == 0)
+      status_.lock_symbol = total_symbols_;
+    if (!status_.carrier_lock && track_symbols_ > 2048) {
+      if (cfg_.reacquire_symbols > 0 && ++unlocked_run_ > cfg_.reacquire_symbols &&
+          cfg_.acq_symbols > 0) {
+        acquiring_ = true;
+        acq_fill_ = 0;
+        reset_loops();
+        return produced;
+      }
+    } else {
+      unlocked_run_ = 0;
+    }
+  }
+  // A non-finite loop state (e.g. from an overflow) would never recover: start over.
+  if (!std::isfinite(omega_) || !std::isfinite(period_) || !std::isfinite(t_) ||
+      !std::isfinite(theta_re_) || !std::isfinite(sym_power_)) {
+    reset_loops();
+  }
+  return produced;
+}
+
+}  // namespace groundlink::dsp

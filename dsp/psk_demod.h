@@ -1,0 +1,151 @@
+// Suppressed-carrier BPSK / QPSK / OQPSK demodulator (CCSDS 401.0-B §2.4.9, §2.4.17A):
+//
+//   samples -> sanitize (NaN/Inf -> 0) -> block AGC -> NCO (coarse + handed-over carrier
+//   frequency) -> polyphase RRC matched filter evaluated only at the on-time and mid-symbol
+//   instants chosen by a Gardner timing loop -> symbol AGC -> 2nd/3rd-order decision-directed
+//   Costas loop -> M2M4 Es/N0 -> scaled soft symbols.
+//
+// Coarse carrier acquisition: the first `acq_symbols` symbols are matched-filtered, raised to the
+// M-th power (M = 2 BPSK, 4 QPSK/OQPSK) and their FFT power spectra averaged; the spectral line
+// at M*df gives df to a fraction of a bin. Those samples produce no output.
+//
+// Output: soft_t per channel bit, positive = bit 1, in symbol order; QPSK/OQPSK emit I then Q
+// per symbol (CCSDS pairs: the first bit of a pair is on I). A carrier phase ambiguity of
+// 180 deg (BPSK) or a multiple of 90 deg (QPSK/OQPSK; for OQPSK also which channel leads) remains
+// and is resolved downstream (frame-sync on the ASM, or the Viterbi decoder's branch sync).
+//
+// Soft scaling: soft = round(k * y) with k = 127 / (A + soft_margin_sigma * sigma), A the
+// per-channel signal amplitude and sigma the per-channel noise deviation from the M2M4 estimate,
+// so values are linear in y (LLR-proportional within the stream: LLR = 2 A y / sigma^2) and only
+// the tail beyond A + margin*sigma is clipped.
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "dsp/agc.h"
+#include "dsp/nco.h"
+#include "dsp/psk_modulator.h"
+#include "dsp/rrc.h"
+#include "dsp/snr_estimator.h"
+#include "dsp/soft.h"
+
+namespace groundlink::dsp {
+
+struct PskDemodConfig {
+  PskModulation modulation = PskModulation::qpsk;
+  unsigned samples_per_symbol = 4;  ///< input rate, 2..8 (front-end resamples); even for OQPSK
+  double rolloff = 0.35;            ///< RRC roll-off, (0, 1]
+  unsigned filter_span_symbols = 8;  ///< matched filter length in symbols, 4..32
+  unsigned filter_phases = 64;       ///< polyphase interpolation steps per sample, 8..256
+  /// Carrier loop noise bandwidth Bn*Ts (normalised to the symbol rate), (0, 0.05].
+  /// 0.005: phase jitter ~0.05 rad at Es/N0 = 4 dB, tracks 3e-6 Rs^2 Doppler rate (3rd order).
+  double carrier_loop_bw = 0.005;
+  unsigned carrier_loop_order = 3;  ///< 2 (PI) or 3 (tracks a frequency ramp without lag)
+  /// Timing loop noise bandwidth Bn*Ts, (0, 0.02]. Narrow: timing jitter costs sensitivity
+  /// directly, and clock drift is slow (50 ppm = 5e-5 symbol per symbol).
+  double timing_loop_bw = 0.001;
+  double timing_damping = 1.0;      ///< (0.1, 4]
+  double max_clock_offset = 0.005;  ///< timing-loop period limit, fraction of sps, (0, 0.05]
+  /// Coarse acquisition: symbols used (0 disables it: the Costas loop pulls in alone).
+  unsigned acq_symbols = 4096;
+  unsigned fft_size = 4096;   ///< power of two, 256..65536
+  double acq_range = 0.02;    ///< +/- searched offset, fraction of the symbol rate, (0, 0.45/M*sps)
+  /// Unlocked symbols (after the first 4/carrier_loop_bw) before acquisition is re-run; 0 = never.
+  unsigned reacquire_symbols = 32768;
+  double soft_margin_sigma = 3.0;  ///< see soft scaling above, [0, 10]
+  double code_rate = 1.0;          ///< for ebn0_db per information bit, (0, 1]
+  double sample_rate_hz = 0.0;     ///< only for status Hz figures; 0 = unknown
+  void validate() const;
+};
+
+struct PskDemodStatus {
+  bool acquiring = true;       ///< coarse acquisition in progress (no output)
+  bool carrier_lock = false;
+  bool timing_lock = false;
+  double freq_offset = 0.0;    ///< estimated carrier offset, cycles per input sample
+  double freq_offset_hz = 0.0; ///< freq_offset * sample_rate_hz (0 if the rate is unknown)
+  double clock_offset_ppm = 0.0;  ///< estimated symbol period vs nominal, ppm
+  double esn0_db = 0.0;
+  double ebn0_db = 0.0;        ///< per information bit (code_rate)
+  double carrier_lock_metric = 0.0;  ///< smoothed cos(M*phase error), 1 = locked
+  double timing_lock_metric = 0.0;   ///< on-time vs mid-symbol energy contrast
+  uint64_t symbols = 0;        ///< symbols output since construction
+  uint64_t nonfinite_samples = 0;
+  uint64_t acquisitions = 0;   ///< completed coarse acquisitions
+  uint64_t lock_symbol = 0;    ///< symbol count (incl. acquisition) at the first carrier lock
+};
+
+class PskDemodulator {
+ public:
+  explicit PskDemodulator(const PskDemodConfig& cfg);
+  ~PskDemodulator();
+  PskDemodulator(const PskDemodulator&) = delete;
+  PskDemodulator& operator=(const PskDemodulator&) = delete;
+
+  void reset();
+
+  /// Demodulates n samples; writes soft symbols to out (room for max_output(n)) and returns
+  /// how many were written. No allocation.
+  size_t process(const std::complex<float>* in, size_t n, soft_t* out);
+
+  /// Upper bound of process()'s output count for n input samples.
+  size_t max_output(size_t n) const;
+
+  const PskDemodStatus& status() const { return status_; }
+  const PskDemodConfig& config() const { return cfg_; }
+
+  /// Gardner S-curve slope at zero error (per sample of timing error, unit symbol power).
+  double timing_detector_gain() const { return ted_gain_; }
+
+ private:
+  static constexpr size_t kChunk = 2048;
+  void run_acquisition();
+  size_t run_symbols(soft_t* out);
+  void reset_loops();
+  void handover_frequency();
+
+  PskDemodConfig cfg_;
+  unsigned M_;      // power for acquisition / lock detection
+  unsigned bits_;
+  PolyphaseRrcBank bank_;
+  DotIqDupFn dot_;
+  Agc agc_;
+  Nco nco_;
+  M2M4Estimator snr_;
+
+  // Sample buffer (interleaved I/Q): history + current chunk.
+  std::vector<float> buf_;
+  size_t fill_ = 0;        // samples in buf_
+  double t_ = 0.0;         // position of the next on-time sample in buf_
+  double period_ = 0.0;    // current symbol period estimate (samples)
+
+  // Acquisition.
+  bool acquiring_ = true;
+  std::vector<std::complex<float>> acq_buf_;
+  size_t acq_fill_ = 0;
+  std::vector<std::complex<float>> fft_in_, fft_out_;
+  std::vector<float> fft_pow_;
+  void* fft_plan_ = nullptr;
+
+  // Loops.
+  double ted_gain_ = 1.0;
+  float tk1_ = 0, tk2_ = 0;                 // timing loop gains
+  float ck1_ = 0, ck2_ = 0, ck3_ = 0;       // carrier loop gains
+  float theta_re_ = 1, theta_im_ = 0;       // exp(-j theta)
+  float omega_ = 0, omega_rate_ = 0;        // rad/symbol, rad/symbol^2
+  float sym_power_ = 1;                     // smoothed |y_on|^2
+  float prev_on_re_ = 0, prev_on_im_ = 0;   // previous on-time sample (raw, normalised)
+  float prev_mid_im_ = 0;                   // previous mid sample Q (derotated), OQPSK
+  float prev_i_out_ = 0;                    // OQPSK: I waiting for its Q
+  bool have_prev_i_ = false;
+  float lock_c_ = 0, lock_on_ = 0, lock_mid_ = 0;
+  double ted_contrast_ = 0;                 // noiseless timing contrast for the lock threshold
+  float soft_k_ = 40.0f;
+  uint64_t track_symbols_ = 0, unlocked_run_ = 0, total_symbols_ = 0;
+  PskDemodStatus status_;
+};
+
+}  // namespace groundlink::dsp

@@ -1,0 +1,26 @@
+// AVX2 kernel for PolyphaseRrcBank; reached only through select_dot_iq_dup(). Uses separate
+// multiply and add (no FMA) in the same lane order as dot_iq_dup_scalar, so results are bit-exact.
+#include <immintrin.h>
+
+// The build enables -mfma for this file; GCC would then fuse mul+add (GNU fp-contract default),
+// breaking bit-exactness with the scalar reference.
+#pragma GCC optimize("fp-contract=off")
+
+#include "dsp/rrc.h"
+
+namespace groundlink::dsp {
+
+void dot_iq_dup_avx2(const float* x, const float* taps, size_t nfloats, float out[2]) {
+  __m256 acc = _mm256_setzero_ps();
+  for (size_t i = 0; i < nfloats; i += 8) {
+    acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(taps + i)));
+  }
+  const __m128 lo = _mm256_castps256_ps128(acc);
+  const __m128 hi = _mm256_extractf128_ps(acc, 1);
+  const __m128 s = _mm_add_ps(lo, hi);              // l0+l4, l1+l5, l2+l6, l3+l7
+  const __m128 s2 = _mm_add_ps(s, _mm_movehl_ps(s, s));  // (l0+l4)+(l2+l6), (l1+l5)+(l3+l7)
+  out[0] = _mm_cvtss_f32(s2);
+  out[1] = _mm_cvtss_f32(_mm_shuffle_ps(s2, s2, 1));
+}
+
+}  // namespace groundlink::dsp

@@ -1,0 +1,90 @@
+// Demodulator sensitivity against theory: modulator -> channel simulator -> PskDemodulator,
+// bit error rate compared with Q(sqrt(2 Eb/N0)) evaluated at Eb/N0 +/- a tolerance in dB.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "demod_common.h"
+
+namespace groundlink::dsp::test {
+namespace {
+
+void expect_ber_near_theory(const LinkResult& r, double ebn0_db, double tol_db, const char* what) {
+  const double lo = ber_theory(ebn0_db + tol_db), hi = ber_theory(ebn0_db - tol_db);
+  std::printf("[%s] Eb/N0 %.1f dB: BER %.3e (%zu/%zu), theory %.3e, band [%.3e, %.3e], "
+              "est Eb/N0 %.2f dB, f %.5f, lock@%llu\n",
+              what, ebn0_db, r.ber(), r.errors, r.bits, ber_theory(ebn0_db), lo, hi,
+              r.status.ebn0_db, r.status.freq_offset,
+              static_cast<unsigned long long>(r.status.lock_symbol));
+  EXPECT_GT(r.bits, 10000u) << what;
+  EXPECT_LE(r.ber(), hi) << what;
+  EXPECT_GE(r.ber(), lo) << what;
+}
+
+TEST(DemodLink, BpskAwgnMatchesTheory) {
+  for (double eb : {6.0, 8.0}) {
+    LinkSetup s;
+    s.modulation = PskModulation::bpsk;
+    s.ebn0_db = eb;
+    s.nbits = eb < 7 ? 200000 : 1000000;
+    s.seed = 11;
+    expect_ber_near_theory(run_link(s), eb, 0.3, "bpsk awgn");
+  }
+}
+
+TEST(DemodLink, QpskAwgnMatchesTheory) {
+  for (double eb : {6.0, 8.0}) {
+    LinkSetup s;
+    s.modulation = PskModulation::qpsk;
+    s.ebn0_db = eb;
+    s.nbits = eb < 7 ? 200000 : 1000000;
+    s.seed = 12;
+    expect_ber_near_theory(run_link(s), eb, 0.3, "qpsk awgn");
+  }
+}
+
+LinkSetup impaired(PskModulation m, double eb) {
+  LinkSetup s;
+  s.modulation = m;
+  s.ebn0_db = eb;
+  s.freq_offset_rs = 0.01;
+  // 10 kHz/s at 700 ksym/s, 4 sps: 1e4 / (2.8e6)^2 cycles/sample^2.
+  s.doppler_rate = 1e4 / (2.8e6 * 2.8e6);
+  s.phase = 0.5;
+  s.timing_offset = 1.3;
+  s.clock_ppm = 50.0;
+  return s;
+}
+
+TEST(DemodLink, QpskImpairedWithinHalfDb) {
+  for (double eb : {6.0, 8.0}) {
+    LinkSetup s = impaired(PskModulation::qpsk, eb);
+    s.nbits = eb < 7 ? 300000 : 1000000;
+    s.seed = 21;
+    const LinkResult r = run_link(s);
+    EXPECT_TRUE(r.status.carrier_lock);
+    EXPECT_TRUE(r.status.timing_lock);
+    expect_ber_near_theory(r, eb, 0.5, "qpsk impaired");
+  }
+}
+
+TEST(DemodLink, BpskImpairedWithinHalfDb) {
+  LinkSetup s = impaired(PskModulation::bpsk, 6.0);
+  s.nbits = 300000;
+  s.seed = 22;
+  const LinkResult r = run_link(s);
+  EXPECT_TRUE(r.status.carrier_lock);
+  expect_ber_near_theory(r, 6.0, 0.5, "bpsk impaired");
+}
+
+TEST(DemodLink, OqpskWorks) {
+  LinkSetup s = impaired(PskModulation::oqpsk, 6.0);
+  s.nbits = 300000;
+  s.seed = 23;
+  const LinkResult r = run_link(s);
+  EXPECT_TRUE(r.status.carrier_lock);
+  expect_ber_near_theory(r, 6.0, 0.5, "oqpsk impaired");
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test

@@ -1,0 +1,231 @@
+// Unit tests of the demodulator building blocks and of its robustness: SIMD kernel vs scalar
+// reference, channel simulator statistics, matched-filter ISI, acquisition time, Es/N0 estimate,
+// non-finite input, front-end shift and resampling.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "demod_common.h"
+#include "dsp/agc.h"
+#include "dsp/cpu_features.h"
+#include "dsp/frontend.h"
+#include "dsp/nco.h"
+#include "dsp/rrc.h"
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodRrc, Avx2DotBitExactWithScalar) {
+  if (cpu_simd_level() < SimdLevel::avx2) GTEST_SKIP() << "no AVX2";
+  PolyphaseRrcBank bank(4, 0.35, 8, 64);
+  std::mt19937_64 rng(5);
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  std::vector<float> x(bank.stride() + 4096);
+  for (auto& v : x) v = g(rng);
+  for (unsigned p = 0; p < bank.phases(); ++p) {
+    for (size_t off = 0; off < 256; off += 2) {
+      float a[2], b[2];
+      dot_iq_dup_scalar(x.data() + off, bank.phase(p), bank.stride(), a);
+      dot_iq_dup_avx2(x.data() + off, bank.phase(p), bank.stride(), b);
+      ASSERT_EQ(std::memcmp(a, b, sizeof a), 0) << "phase " << p << " offset " << off;
+    }
+  }
+}
+
+TEST(DemodRrc, TransmitAndMatchedFilterAreNyquist) {
+  // The RRC cascade is a raised cosine: zero ISI at the symbol instants, apart from truncation.
+  const auto h = rrc_taps(4, 0.35, 16);
+  const int half = static_cast<int>(h.size() / 2);
+  for (int k = -4; k <= 4; ++k) {
+    double c = 0.0;
+    for (int i = 0; i < static_cast<int>(h.size()); ++i) {
+      const int j = i + 4 * k;
+      if (j >= 0 && j < static_cast<int>(h.size())) c += h[i] * h[j];
+    }
+    if (k == 0) EXPECT_NEAR(c, 1.0, 1e-6);
+    else EXPECT_NEAR(c, 0.0, 2e-3) << "symbol lag " << k;
+  }
+  EXPECT_EQ(half, 32);
+}
+
+TEST(DemodChannel, NoiseVarianceMatchesConfiguration) {
+  ChannelConfig cc;
+  cc.samples_per_symbol = 4;
+  cc.bits_per_symbol = 2;
+  cc.code_rate = 0.5;
+  cc.ebn0_db = 3.0;
+  Channel ch(cc);
+  std::vector<std::complex<float>> zeros(400000), out;
+  ch.process(zeros.data(), zeros.size(), out);
+  double p = 0.0, pi = 0.0;
+  for (auto& z : out) {
+    p += std::norm(z);
+    pi += z.imag() * z.imag();
+  }
+  p /= out.size();
+  pi /= out.size();
+  // Es/N0 = Eb/N0 * 2 * 0.5 = 3 dB; Es = 4 (unit power, 4 sps) -> N0 = 4 / 10^0.3.
+  const double expect = 4.0 / std::pow(10.0, 0.3);
+  EXPECT_NEAR(cc.noise_variance(), expect, 1e-12);
+  EXPECT_NEAR(p / expect, 1.0, 0.01);
+  EXPECT_NEAR(pi / p, 0.5, 0.01);
+}
+
+TEST(DemodChannel, FrequencyOffsetDopplerAndClockMatchConfiguration) {
+  ChannelConfig cc;
+  cc.freq_offset = 0.01;
+  cc.doppler_rate = 1e-8;
+  cc.phase_offset = 0.5;
+  cc.clock_ppm = 100.0;
+  Channel ch(cc);
+  std::vector<std::complex<float>> ones(200000, {1.0f, 0.0f}), out;
+  ch.process(ones.data(), ones.size(), out);
+  ASSERT_GT(out.size(), 100000u);
+  EXPECT_NEAR(std::arg(out[0]), 0.5, 1e-6);
+  // Instantaneous frequency at sample k = f0 + rate * k.
+  for (size_t k : {size_t{10}, size_t{50000}, size_t{150000}}) {
+    const double f = std::arg(out[k + 1] * std::conj(out[k])) / (2.0 * M_PI);
+    EXPECT_NEAR(f, 0.01 + 1e-8 * k, 1e-7) << k;
+  }
+  // A receiver clock fast by 100 ppm yields 100 ppm more samples.
+  const double ratio = static_cast<double>(out.size()) / ones.size();
+  EXPECT_NEAR(ratio, 1.0001, 2e-5);
+}
+
+TEST(DemodChannel, TimingOffsetDelaysTheSignal) {
+  ChannelConfig cc;
+  cc.timing_offset = 2.5;
+  Channel ch(cc);
+  std::vector<std::complex<float>> in(64, {0.0f, 0.0f}), out;
+  for (size_t i = 0; i < in.size(); ++i) in[i] = {static_cast<float>(i), 0.0f};  // a ramp
+  ch.process(in.data(), in.size(), out);
+  // Output k samples input time k + 2.5 (cubic interpolation is exact on a ramp).
+  for (size_t k = 1; k < 40; ++k) EXPECT_NEAR(out[k].real(), k + 2.5, 1e-4);
+}
+
+TEST(DemodAcquisition, LocksQuicklyAtFourDbWithOnePercentOffset) {
+  for (PskModulation m : {PskModulation::bpsk, PskModulation::qpsk}) {
+    LinkSetup s;
+    s.modulation = m;
+    s.ebn0_db = 4.0;
+    s.freq_offset_rs = 0.01;
+    s.phase = 1.0;
+    s.timing_offset = 2.2;
+    s.clock_ppm = 50.0;
+    s.nbits = 40000;
+    s.seed = 31;
+    const LinkResult r = run_link(s);
+    std::printf("[acquisition %s] lock at symbol %llu (FFT acquisition uses %u), f est %.6f "
+                "cycles/sample (true %.6f), BER %.3e\n",
+                to_string(m), static_cast<unsigned long long>(r.status.lock_symbol),
+                s.demod.acq_symbols, r.status.freq_offset, 0.01 / 4, r.ber());
+    EXPECT_TRUE(r.status.carrier_lock);
+    EXPECT_GT(r.status.lock_symbol, 0u);
+    EXPECT_LT(r.status.lock_symbol, s.demod.acq_symbols + 1500u);
+    EXPECT_NEAR(r.status.freq_offset, 0.01 / 4, 2e-5);
+    EXPECT_LE(r.ber(), ber_theory(4.0 - 0.5));
+  }
+}
+
+TEST(DemodEstimate, EbN0WithinHalfDbFrom3To10Db) {
+  for (PskModulation m : {PskModulation::bpsk, PskModulation::qpsk, PskModulation::oqpsk}) {
+    for (double eb : {3.0, 5.0, 7.0, 10.0}) {
+      LinkSetup s;
+      s.modulation = m;
+      s.ebn0_db = eb;
+      s.freq_offset_rs = 0.005;
+      s.nbits = 40000;
+      s.seed = 41 + static_cast<uint64_t>(eb);
+      const LinkResult r = run_link(s);
+      std::printf("[ebn0 %s] true %.1f dB, estimated %.2f dB\n", to_string(m), eb, r.status.ebn0_db);
+      EXPECT_NEAR(r.status.ebn0_db, eb, 0.5) << to_string(m);
+    }
+  }
+}
+
+TEST(DemodRobustness, NonFiniteSamplesAreCountedAndDoNotPropagate) {
+  PskModulatorConfig mc;
+  PskModulator mod(mc);
+  const auto bits = random_bits(60000, 51);
+  std::vector<std::complex<float>> tx, rx;
+  mod.modulate_bits(bits.data(), bits.size(), tx);
+  ChannelConfig cc;
+  cc.ebn0_db = 8.0;
+  cc.freq_offset = 0.001;
+  Channel ch(cc);
+  ch.process(tx.data(), tx.size(), rx);
+  // Corrupt a burst and scattered samples after acquisition.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  size_t corrupted = 0;
+  for (size_t i = 40000; i < 40100; ++i, ++corrupted) rx[i] = {nan, 0.0f};
+  for (size_t i = 50000; i < 90000; i += 997, ++corrupted) rx[i] = {inf, -inf};
+  rx[60001] = {1e30f, 1e30f};  // power overflows float
+  ++corrupted;
+  PskDemodConfig dc;
+  PskDemodulator demod(dc);
+  std::vector<soft_t> soft(demod.max_output(rx.size()));
+  const size_t n = demod.process(rx.data(), rx.size(), soft.data());
+  soft.resize(n);
+  EXPECT_EQ(demod.status().nonfinite_samples, corrupted);
+  EXPECT_TRUE(demod.status().carrier_lock);
+  EXPECT_TRUE(std::isfinite(demod.status().esn0_db));
+  // The stream still decodes after the corruption.
+  const LinkResult r = count_errors(soft, bits, 2, n - 20000, (dc.acq_symbols + 600) * 2);
+  EXPECT_LT(r.ber(), 1e-2);
+}
+
+TEST(DemodFrontEnd, ShiftsDopplerPolynomialAndResamples) {
+  FrontEndConfig fc;
+  fc.sample_rate_hz = 1e6;
+  fc.doppler_poly_hz = {20000.0, 5000.0};  // 20 kHz + 5 kHz/s
+  fc.resample_interp = 2;
+  fc.resample_decim = 3;
+  FrontEnd fe(fc);
+  // Input: a tone following the same law plus a DC offset; output must be DC at 2/3 the rate.
+  const size_t n = 300000;
+  std::vector<std::complex<float>> in(n);
+  double ph = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double t = i / 1e6;
+    in[i] = std::complex<float>(std::polar(1.0, 2.0 * M_PI * ph)) + std::complex<float>(0.3f, -0.2f);
+    ph += (20000.0 + 5000.0 * t) / 1e6;
+  }
+  std::vector<std::complex<float>> out(fe.max_output(n));
+  const size_t m = fe.process(in.data(), n, out.data());
+  EXPECT_EQ(m, n / 3 * 2);
+  EXPECT_DOUBLE_EQ(fe.output_rate_hz(), 2e6 / 3);
+  // After the DC tracker settles the output phase is (nearly) constant: frequency < 20 Hz.
+  double f_sum = 0.0;
+  size_t cnt = 0;
+  for (size_t k = m / 2; k + 1 < m; ++k, ++cnt) f_sum += std::arg(out[k + 1] * std::conj(out[k]));
+  const double f_hz = f_sum / cnt / (2.0 * M_PI) * fe.output_rate_hz();
+  EXPECT_LT(std::fabs(f_hz), 20.0);
+  EXPECT_NEAR(std::abs(out[m - 10]), std::abs(out[m - 1000]), 0.05);
+}
+
+TEST(DemodConfig, RejectsOutOfRangeFieldsByName) {
+  PskDemodConfig dc;
+  dc.samples_per_symbol = 9;
+  try {
+    PskDemodulator d(dc);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("samples_per_symbol"), std::string::npos);
+  }
+  dc = PskDemodConfig{};
+  dc.timing_loop_bw = 0.5;
+  EXPECT_THROW(PskDemodulator{dc}, std::invalid_argument);
+  ChannelConfig cc;
+  cc.freq_offset = 0.7;
+  EXPECT_THROW(Channel{cc}, std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
