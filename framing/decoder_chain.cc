@@ -192,7 +192,7 @@ void DecoderChain::on_block(Branch& b, const SyncedBlock& blk, const FrameCallba
   // Stream bit j of this alignment ends at channel symbol start + ceil((j+1)*syms/bits) - 1.
   const uint64_t j = blk.symbol_index;
   f.symbol_index = b.start_sym + ((j + 1) * period_syms_ + period_bits_ - 1) / period_bits_ - 1;
-  f.ert_ps = 0;
+  f.ert = Timestamp{};
   if (blk.state == SyncState::flywheel) ++stats_.flywheel_frames;
   if (unconfirmed) {
     b.has_held = true;

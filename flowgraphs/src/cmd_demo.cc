@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "chain_config.h"
@@ -57,14 +58,15 @@ int cmd_demo(int argc, char** argv) {
   dsp::SoftAwgnChannel channel(ch);
   std::vector<int8_t> soft(symbols.size());
   channel.process(symbols.data(), symbols.size(), soft.data());
-  std::vector<char> soft_chars(soft.begin(), soft.end());
+  std::vector<uint8_t> soft_chars(soft.size());
+  std::memcpy(soft_chars.data(), soft.data(), soft.size());  // int8 soft symbols travel as bytes
 
   // Receive: the same flowgraph `groundlink decode` runs, fed from memory.
   std::vector<gr::tag_t> tags(1);
   tags[0].offset = soft_chars.size() - 1;
   tags[0].key = pmt::intern(gr::groundlink::kEndOfStreamTag);
   tags[0].value = pmt::PMT_T;
-  auto src = gr::blocks::vector_source<char>::make(soft_chars, false, 1, tags);
+  auto src = gr::blocks::vector_source_b::make(soft_chars, false, 1, tags);
   FrameCollector collector("", false, true);
   auto dec = gr::groundlink::frame_decoder::make(decoder_config(profile));
   dec->set_frame_handler([&collector](const framing::Frame& f) { collector.add(f); });
