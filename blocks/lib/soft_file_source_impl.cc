@@ -59,6 +59,7 @@ soft_file_source_impl::soft_file_source_impl(const std::string& path, const std:
     std::fseek(d_file, 0, SEEK_SET);
   }
   d_buf.resize(65536 * 4);
+  if (d_fmt == fmt::bits) set_output_multiple(8);  // one packed byte = 8 soft values
 }
 
 soft_file_source_impl::~soft_file_source_impl() {
@@ -70,8 +71,7 @@ int soft_file_source_impl::work(int noutput_items, gr_vector_const_void_star&,
   auto* out = static_cast<int8_t*>(output_items[0]);
   if (d_emitted >= d_total) return WORK_DONE;
   uint64_t n = std::min<uint64_t>(noutput_items, d_total - d_emitted);
-  if (d_fmt == fmt::bits) n -= n % 8;  // whole bytes
-  if (n == 0) n = std::min<uint64_t>(8, d_total - d_emitted);
+  if (d_fmt == fmt::bits) n -= n % 8;  // whole bytes (noutput_items is a multiple of 8)
   n = std::min<uint64_t>(n, d_fmt == fmt::f32 ? d_buf.size() / 4 : d_buf.size());
   size_t got = 0;
   switch (d_fmt) {

@@ -1,7 +1,9 @@
 // groundlink: CCSDS ground-station link and telemetry front-end.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -19,6 +21,9 @@ static void print_usage() {
 }
 
 int main(int argc, char** argv) {
+  // Logs go to stderr: stdout carries the commands' results (JSON summaries, tables).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("groundlink"));
+  if (const char* lvl = std::getenv("GROUNDLINK_LOG_LEVEL")) spdlog::set_level(spdlog::level::from_str(lvl));
   if (argc < 2) {
     print_usage();
     return kExitUsage;
