@@ -5,7 +5,7 @@
 #include <atomic>
 #include <stdexcept>
 
-#include "framing/decoder_chain.h"
+#include "framing/phase_ambiguity.h"
 
 namespace gr::groundlink {
 namespace gf = ::groundlink::framing;
@@ -58,7 +58,7 @@ class frame_decoder_impl : public frame_decoder {
   explicit frame_decoder_impl(const frame_decoder_config& cfg)
       : gr::sync_block("frame_decoder", gr::io_signature::make(1, 1, sizeof(int8_t)),
                        gr::io_signature::make(0, 0, 0)),
-        d_chain(to_chain_config(cfg)),
+        d_chain(gf::AmbiguityResolverConfig{to_chain_config(cfg), cfg.iq_pairs, true}),
         d_port(pmt::intern("frames")),
         d_eos(pmt::intern(kEndOfStreamTag)) {
     message_port_register_out(d_port);
@@ -112,7 +112,7 @@ class frame_decoder_impl : public frame_decoder {
       d_chain.flush(d_deliver);
       d_finished = true;
     }
-    const auto& s = d_chain.stats();
+    const auto s = d_chain.stats();
     d_good = s.frames_good;
     d_bad = s.frames_erred;
     d_undet = s.frames_undetermined;
@@ -151,7 +151,7 @@ class frame_decoder_impl : public frame_decoder {
   gf::Frame d_frame;
   std::vector<gr::tag_t> d_time_tags;
   pmt::pmt_t d_sample_tag = pmt::intern(kSampleTimeTag);
-  gf::DecoderChain d_chain;
+  gf::AmbiguityResolvingDecoder d_chain;
   gf::FrameCallback d_deliver;
   std::function<void(const gf::Frame&)> d_handler;
   // Published for readers on other threads (status, the program); written only by work().

@@ -117,6 +117,7 @@ int cmd_decode(int argc, char** argv) {
       auto dc = demod_config(profile);
       dc.sample_rate = want;
       demod = gr::groundlink::psk_demod::make(dc);
+      dcfg.iq_pairs = bits == 2;
       dcfg.sample_period = 1.0 / fs;
       dcfg.soft_per_sample = static_cast<double>(bits) / sps * (want / fs);
       dcfg.soft_symbol_period = 1.0 / (profile.modulation.symbol_rate * bits);

@@ -9,7 +9,7 @@
 #include "dsp/psk_demod.h"
 #include "dsp/psk_modulator.h"
 #include "dsp/soft_channel.h"
-#include "framing/decoder_chain.h"
+#include "framing/phase_ambiguity.h"
 
 namespace groundlink::app {
 
@@ -73,10 +73,14 @@ LinkResult simulate_link(const Profile& p, double ebn0_db, uint64_t frames, uint
     r.ebn0_estimate_db = demod.status().ebn0_db;
   }
 
-  framing::DecoderChain chain(gr::groundlink::to_chain_config(decoder_config(p)));
+  framing::AmbiguityResolverConfig rc;
+  rc.chain = gr::groundlink::to_chain_config(decoder_config(p));
+  rc.iq_pairs = !genie && p.modulation.bits_per_symbol() == 2;
+  framing::AmbiguityResolvingDecoder chain(rc);
   std::vector<framing::Frame> out;
-  chain.process(soft.data(), soft.size(), out);
-  chain.flush(out);
+  auto keep = [&out](const framing::Frame& f) { out.push_back(f); };
+  chain.process(soft.data(), soft.size(), keep);
+  chain.flush(keep);
 
   std::map<std::vector<uint8_t>, uint64_t> index;
   for (uint64_t i = 0; i < frames; ++i) index.emplace(sent[i], i);

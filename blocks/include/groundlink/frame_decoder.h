@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "framing/decoder_chain.h"
+#include "framing/phase_ambiguity.h"
 #include "framing/frame.h"
 
 namespace gr::groundlink {
@@ -27,6 +27,9 @@ struct frame_decoder_config {
   bool fecf = true;
   bool ocf = false;
   int scid = -1;                  ///< accept only this spacecraft; -1 = any
+  /// Soft symbols come in (I, Q) pairs from a QPSK/OQPSK demodulator: resolve the 90-degree
+  /// and I/Q-swap ambiguities too (framing/phase_ambiguity.h).
+  bool iq_pairs = false;
   int search_errors = 4, lock_errors = 8, check_frames = 1, flywheel_frames = 4, bit_slip = 1;
   // Earth-receive time (DESIGN.md "Time"): ERT = pass start + time of the frame's last ASM bit.
   int64_t start_seconds = 0;       ///< pass start, UTC seconds since 1970

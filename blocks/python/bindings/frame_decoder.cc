@@ -28,6 +28,7 @@ void bind_frame_decoder(py::module& m) {
       .def_readwrite("check_frames", &gl::frame_decoder_config::check_frames)
       .def_readwrite("flywheel_frames", &gl::frame_decoder_config::flywheel_frames)
       .def_readwrite("bit_slip", &gl::frame_decoder_config::bit_slip)
+      .def_readwrite("iq_pairs", &gl::frame_decoder_config::iq_pairs)
       .def_readwrite("start_seconds", &gl::frame_decoder_config::start_seconds)
       .def_readwrite("start_picoseconds", &gl::frame_decoder_config::start_picoseconds)
       .def_readwrite("soft_symbol_period", &gl::frame_decoder_config::soft_symbol_period)
