@@ -23,6 +23,11 @@ namespace groundlink::dsp {
 // build_kernel_tables(); nsyn: 16 or 32.
 void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uint8_t* out);
 void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uint8_t* out);
+// SIMD Chien search kernels: bit p of zero_mask[4] set where Lambda(X_p^-1) == 0.
+void rs_chien_avx2(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t lambda0,
+                   uint64_t* zero_mask);
+void rs_chien_avx512(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t lambda0,
+                     uint64_t* zero_mask);
 
 namespace {
 
@@ -113,7 +118,8 @@ struct ReedSolomon::Impl {
   const uint8_t* to_wire = nullptr;
   std::array<int, 32> root_log{};                 // log_alpha of the j-th generator root
   std::vector<uint8_t> gen_tab;                   // [f][i] = f * g_(2E-1-i), encoder feedback
-  std::vector<uint8_t> ktabs;                     // SIMD kernel tables
+  std::vector<uint8_t> ktabs;                     // SIMD syndrome kernel tables
+  std::vector<uint8_t> ptab;                      // [k][p] = X_p^-k, SIMD Chien search
   std::array<uint8_t, 256> buf{};                 // one codeword, conventional, zero-led
   std::array<uint8_t, 32> syn{};
 
@@ -146,6 +152,9 @@ struct ReedSolomon::Impl {
         gen_tab[f * nroots + i] = g.mul(static_cast<uint8_t>(f), gp[nroots - 1 - i]);
 
     build_kernel_tables();
+    ptab.assign(17 * 256, 0);
+    for (int kk = 0; kk <= 16; ++kk)
+      for (int p = 0; p < 256; ++p) ptab[kk * 256 + p] = g.pow_alpha(-static_cast<long>(kPrim) * p * kk);
   }
 
   // Split-nibble tables for multiplying by constants K: lo[v] = K*v, hi[v] = K*(v << 4).
@@ -205,35 +214,80 @@ struct ReedSolomon::Impl {
     return acc == 0;
   }
 
+  // Locator roots by the SIMD Chien kernel; see rs_chien_avx2.
+  int chien_simd(const uint8_t* lambda, int deg, int* root_p) const {
+    alignas(64) uint8_t ltab[16 * 32];
+    for (int k = 1; k <= deg; ++k) {
+      uint8_t* lo = ltab + (k - 1) * 32;
+      uint8_t* hi = lo + 16;
+      // Multiplication by Lambda_k is GF(2)-linear: build the 16-entry tables from the images
+      // of the bits (Lambda_k * 2^b) by XOR.
+      uint8_t img[8];
+      uint8_t x = lambda[k];
+      for (int bit = 0; bit < 8; ++bit) {
+        img[bit] = x;
+        x = static_cast<uint8_t>((x << 1) ^ ((x & 0x80) ? (kFieldPoly & 0xff) : 0));
+      }
+      lo[0] = hi[0] = 0;
+      for (int v = 1; v < 16; ++v) {
+        const int low = v & -v;
+        const int bit = __builtin_ctz(static_cast<unsigned>(v));
+        lo[v] = lo[v ^ low] ^ img[bit];
+        hi[v] = hi[v ^ low] ^ img[bit + 4];
+      }
+    }
+    uint64_t zm[4];
+    if (simd == SimdLevel::avx512) rs_chien_avx512(ptab.data(), ltab, deg, lambda[0], zm);
+    else rs_chien_avx2(ptab.data(), ltab, deg, lambda[0], zm);
+    zm[3] &= ~(uint64_t{1} << 63);  // p = 255 aliases p = 0 (X^255 = 1) and is never transmitted
+    int roots = 0;
+    for (int w = 0; w < 4; ++w) {
+      uint64_t m = zm[w];
+      while (m) {
+        const int p = w * 64 + __builtin_ctzll(m);
+        m &= m - 1;
+        if (p >= n) return roots + 1 + deg;  // any root outside the transmitted part: reject
+        if (roots == deg) return deg + 1;
+        root_p[roots++] = p;
+      }
+    }
+    return roots;
+  }
+
   enum class Outcome { clean, corrected, fail_degree, fail_roots, fail_magnitude, fail_verify };
 
   // Corrects buf (conventional) given its non-zero syndromes; on success, fills pos/val with the
   // transmitted symbol indices and conventional error values and returns their count.
-  Outcome correct(const uint8_t* s, int* pos, uint8_t* val, int* count) {
+  Outcome correct(const uint8_t* s, int* pos, uint8_t* val, int* count) const {
     const int R = nroots;
+    const uint8_t* ex = g.exp.data();
+    int slog[32];
+    for (int j = 0; j < R; ++j) slog[j] = g.log[s[j]];
     // Berlekamp-Massey (Massey 1969): shortest LFSR Lambda generating S_0..S_{2E-1}.
     uint8_t lambda[33] = {1}, bpoly[33] = {1}, tmp[33];
     int L = 0, m = 1;
     uint8_t bd = 1;
     for (int r = 0; r < R; ++r) {
       uint8_t d = s[r];
-      for (int i = 1; i <= L; ++i) d ^= g.mul(lambda[i], s[r - i]);
+      for (int i = 1; i <= L; ++i)
+        if (lambda[i] && s[r - i]) d ^= ex[g.log[lambda[i]] + slog[r - i]];
       if (d == 0) {
         ++m;
         continue;
       }
-      const int coef_log = g.log[d] - g.log[bd] + kN;  // log(d / b)
-      if (2 * L <= r) {
-        std::memcpy(tmp, lambda, sizeof(tmp));
-        for (int i = 0; i + m <= R; ++i)
-          if (bpoly[i]) lambda[i + m] ^= g.exp[(g.log[bpoly[i]] + coef_log) % kN];
+      int coef_log = g.log[d] - g.log[bd];  // log(d / b) in 0..254
+      if (coef_log < 0) coef_log += kN;
+      const bool grow = 2 * L <= r;
+      if (grow) std::memcpy(tmp, lambda, sizeof(tmp));
+      const int top = (grow ? r + 1 - L : L) - m;  // degree of B that still fits
+      for (int i = 0; i <= top && i + m <= R; ++i)
+        if (bpoly[i]) lambda[i + m] ^= ex[g.log[bpoly[i]] + coef_log];
+      if (grow) {
         L = r + 1 - L;
         std::memcpy(bpoly, tmp, sizeof(tmp));
         bd = d;
         m = 1;
       } else {
-        for (int i = 0; i + m <= R; ++i)
-          if (bpoly[i]) lambda[i + m] ^= g.exp[(g.log[bpoly[i]] + coef_log) % kN];
         ++m;
       }
     }
@@ -247,29 +301,36 @@ struct ReedSolomon::Impl {
 
     // Chien search over the transmitted symbols only: symbol t has polynomial degree
     // p = n-1-t and error locator X = (alpha^11)^p; test Lambda(X^-1) == 0.
-    int lam_log[17];
-    for (int i = 0; i <= deg; ++i) lam_log[i] = g.log[lambda[i]];
     int roots = 0;
-    int root_p[16];
-    for (int p = 0; p < n && roots < deg; ++p) {
-      uint8_t acc = lambda[0];
-      const int step = (kN - (kPrim * p) % kN) % kN;  // log X^-1
-      int lg = 0;
-      for (int i = 1; i <= deg; ++i) {
-        lg += step;
-        if (lg >= kN) lg -= kN;
-        if (lam_log[i] != kLogZero) acc ^= g.exp[lam_log[i] + lg];
+    int root_p[17];
+    if (simd != SimdLevel::scalar) {
+      roots = chien_simd(lambda, deg, root_p);
+    } else {
+      int lam_log[17];
+      for (int i = 0; i <= deg; ++i) lam_log[i] = g.log[lambda[i]];
+      for (int p = 0; p < n && roots < deg; ++p) {
+        uint8_t acc = lambda[0];
+        const int step = (kN - (kPrim * p) % kN) % kN;  // log X^-1
+        int lg = 0;
+        for (int i = 1; i <= deg; ++i) {
+          lg += step;
+          if (lg >= kN) lg -= kN;
+          if (lam_log[i] != kLogZero) acc ^= ex[lam_log[i] + lg];
+        }
+        if (acc == 0) root_p[roots++] = p;
       }
-      if (acc == 0) root_p[roots++] = p;
     }
     if (roots != deg) return Outcome::fail_roots;
 
     // Forney: e = X^(1-fcr) Omega(X^-1) / Lambda'(X^-1), Omega = S(x) Lambda(x) mod x^2E.
-    uint8_t omega[32];
-    for (int i = 0; i < R; ++i) {
-      uint8_t acc = 0;
-      for (int j = 0; j <= i && j <= deg; ++j) acc ^= g.mul(lambda[j], s[i - j]);
-      omega[i] = acc;
+    // Berlekamp-Massey makes the terms of degree >= L vanish (the LFSR of length L generates
+    // S_L..S_{2E-1}), so only Omega_0..Omega_{L-1} are computed.
+    int omega_log[32];
+    for (int i = 0; i < L; ++i) {
+      uint8_t acc = s[i];
+      for (int j = 1; j <= i && j <= deg; ++j)
+        if (lambda[j] && s[i - j]) acc ^= ex[g.log[lambda[j]] + slog[i - j]];
+      omega_log[i] = g.log[acc];
     }
     const int one_minus_fcr = ((1 - fcr) % kN + kN) % kN;
     for (int r = 0; r < roots; ++r) {
@@ -278,17 +339,23 @@ struct ReedSolomon::Impl {
       const int xinv = (kN - xlog) % kN;
       uint8_t num = 0;
       int lg = 0;
-      for (int i = 0; i < R; ++i) {
-        if (omega[i]) num ^= g.exp[(g.log[omega[i]] + lg) % kN];
-        lg = (lg + xinv) % kN;
+      for (int i = 0; i < L; ++i) {
+        if (omega_log[i] != kLogZero) num ^= ex[omega_log[i] + lg];
+        lg += xinv;
+        if (lg >= kN) lg -= kN;
       }
       uint8_t den = 0;
-      for (int i = 1; i <= deg; i += 2)
-        if (lambda[i]) den ^= g.exp[(g.log[lambda[i]] + static_cast<long>(xinv) * (i - 1)) % kN];
+      const int x2 = (2 * xinv) % kN;
+      lg = 0;
+      for (int i = 1; i <= deg; i += 2) {
+        if (lambda[i]) den ^= ex[g.log[lambda[i]] + lg];
+        lg += x2;
+        if (lg >= kN) lg -= kN;
+      }
       if (den == 0 || num == 0) return Outcome::fail_magnitude;
-      const int vlog = (g.log[num] + static_cast<long>(xlog) * one_minus_fcr % kN - g.log[den] + 2 * kN) % kN;
+      const int vlog = (g.log[num] + (xlog * one_minus_fcr) % kN + kN - g.log[den]) % kN;
       pos[r] = n - 1 - p;
-      val[r] = g.exp[vlog];
+      val[r] = ex[vlog];
     }
     *count = roots;
     return Outcome::corrected;

@@ -47,4 +47,32 @@ void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uin
   }
 }
 
+// Chien search (CCSDS 131.0-B-4 §4 decoding): Lambda(X_p^-1) for all 256 positions p at once.
+// ptab[k * 256 + p] = X_p^-k; ltab[(k-1) * 32 ..] = split-nibble tables of Lambda_k (lo, hi).
+// Bit p of zero_mask (4 words) is set where the locator vanishes.
+void rs_chien_avx2(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t lambda0,
+                   uint64_t* zero_mask) {
+  const __m256i mask = _mm256_set1_epi8(0x0f);
+  __m256i acc[8];
+  for (int b = 0; b < 8; ++b) acc[b] = _mm256_set1_epi8(static_cast<char>(lambda0));
+  for (int k = 1; k <= deg; ++k) {
+    const __m256i lo = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32)));
+    const __m256i hi = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32 + 16)));
+    const uint8_t* row = ptab + k * 256;
+    for (int b = 0; b < 8; ++b) {
+      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + 32 * b));
+      acc[b] = _mm256_xor_si256(acc[b], gf_mul(x, lo, hi, mask));
+    }
+  }
+  const __m256i zero = _mm256_setzero_si256();
+  for (int w = 0; w < 4; ++w) {
+    const uint32_t m0 = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(acc[2 * w], zero)));
+    const uint32_t m1 =
+        static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(acc[2 * w + 1], zero)));
+    zero_mask[w] = static_cast<uint64_t>(m0) | static_cast<uint64_t>(m1) << 32;
+  }
+}
+
 }  // namespace groundlink::dsp

@@ -48,6 +48,24 @@ void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* tabs, int nsyn, u
   }
 }
 
+// Chien search: see rs_chien_avx2 in reed_solomon_avx2.cc; 64 positions per register.
+void rs_chien_avx512(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t lambda0,
+                     uint64_t* zero_mask) {
+  const __m512i mask = _mm512_set1_epi8(0x0f);
+  __m512i acc[4];
+  for (int b = 0; b < 4; ++b) acc[b] = _mm512_set1_epi8(static_cast<char>(lambda0));
+  for (int k = 1; k <= deg; ++k) {
+    const __m512i lo =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32)));
+    const __m512i hi = _mm512_broadcast_i32x4(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32 + 16)));
+    const uint8_t* row = ptab + k * 256;
+    for (int b = 0; b < 4; ++b)
+      acc[b] = _mm512_xor_si512(acc[b], gf_mul(_mm512_loadu_si512(row + 64 * b), lo, hi, mask));
+  }
+  for (int b = 0; b < 4; ++b) zero_mask[b] = _mm512_cmpeq_epi8_mask(acc[b], _mm512_setzero_si512());
+}
+
 }  // namespace groundlink::dsp
 
 #pragma GCC diagnostic pop
