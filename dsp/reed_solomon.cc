@@ -120,6 +120,8 @@ struct ReedSolomon::Impl {
   std::vector<uint8_t> gen_tab;                   // [f][i] = f * g_(2E-1-i), encoder feedback
   std::vector<uint8_t> ktabs;                     // SIMD syndrome kernel tables
   std::vector<uint8_t> ptab;                      // [k][p] = X_p^-k, SIMD Chien search
+  std::vector<uint8_t> root_mul;                  // [j][x] = c_j * x, scalar syndromes
+  std::vector<uint8_t> chien_mul;                 // [i][x] = x * alpha^(-11 i), scalar Chien
   std::array<uint8_t, 256> buf{};                 // one codeword, conventional, zero-led
   std::array<uint8_t, 32> syn{};
 
@@ -152,6 +154,14 @@ struct ReedSolomon::Impl {
         gen_tab[f * nroots + i] = g.mul(static_cast<uint8_t>(f), gp[nroots - 1 - i]);
 
     build_kernel_tables();
+    chien_mul.assign(17 * 256, 0);
+    for (int i = 0; i <= 16; ++i)
+      for (int x = 0; x < 256; ++x)
+        chien_mul[i * 256 + x] = g.mul(static_cast<uint8_t>(x), g.pow_alpha(-static_cast<long>(kPrim) * i));
+    root_mul.assign(static_cast<size_t>(nroots) * 256, 0);
+    for (int j = 0; j < nroots; ++j)
+      for (int x = 0; x < 256; ++x)
+        root_mul[j * 256 + x] = g.mul(g.exp[root_log[j]], static_cast<uint8_t>(x));
     ptab.assign(17 * 256, 0);
     for (int kk = 0; kk <= 16; ++kk)
       for (int p = 0; p < 256; ++p) ptab[kk * 256 + p] = g.pow_alpha(-static_cast<long>(kPrim) * p * kk);
@@ -189,15 +199,16 @@ struct ReedSolomon::Impl {
     }
   }
 
-  // Scalar reference: Horner per syndrome.
+  // Scalar reference: Horner per syndrome, S_j <- S_j * c_j + r_t, with a 256-entry
+  // multiply-by-c_j table per root; the 2E recurrences are independent and run side by side.
   void syndromes_scalar(const uint8_t* b, uint8_t* out) const {
     const uint8_t* r = b + 256 - n;
-    for (int j = 0; j < nroots; ++j) {
-      const int lr = root_log[j];
-      uint8_t s = 0;
-      for (int t = 0; t < n; ++t) s = static_cast<uint8_t>((s ? g.exp[g.log[s] + lr] : 0) ^ r[t]);
-      out[j] = s;
+    uint8_t s[32] = {0};
+    for (int t = 0; t < n; ++t) {
+      const uint8_t x = r[t];
+      for (int j = 0; j < nroots; ++j) s[j] = static_cast<uint8_t>(root_mul[j * 256 + s[j]] ^ x);
     }
+    std::memcpy(out, s, nroots);
   }
 
   void syndromes(const uint8_t* b, uint8_t* out) const {
@@ -306,16 +317,14 @@ struct ReedSolomon::Impl {
     if (simd != SimdLevel::scalar) {
       roots = chien_simd(lambda, deg, root_p);
     } else {
-      int lam_log[17];
-      for (int i = 0; i <= deg; ++i) lam_log[i] = g.log[lambda[i]];
+      // reg_i = Lambda_i X_p^-i, advanced by one position with a multiply-by-alpha^(-11 i) table.
+      uint8_t reg[17];
+      for (int i = 1; i <= deg; ++i) reg[i] = lambda[i];
       for (int p = 0; p < n && roots < deg; ++p) {
         uint8_t acc = lambda[0];
-        const int step = (kN - (kPrim * p) % kN) % kN;  // log X^-1
-        int lg = 0;
         for (int i = 1; i <= deg; ++i) {
-          lg += step;
-          if (lg >= kN) lg -= kN;
-          if (lam_log[i] != kLogZero) acc ^= ex[lam_log[i] + lg];
+          acc ^= reg[i];
+          reg[i] = chien_mul[i * 256 + reg[i]];
         }
         if (acc == 0) root_p[roots++] = p;
       }

@@ -439,6 +439,29 @@ TEST(ReedSolomon, RejectsLocatorDegreeNotEqualToRootCount) {
   EXPECT_EQ(rs.stats().fail_roots, 0u);
 }
 
+// Errors on the first and last transmitted symbols (locator X = alpha^(11 (n-1)) and X = 1),
+// full length and shortened, every SIMD level.
+TEST(ReedSolomon, CorrectsFirstAndLastSymbol) {
+  std::mt19937 rng(3);
+  for (SimdLevel lv : levels())
+    for (int e : {8, 16})
+      for (int fill : {0, 100}) {
+        ReedSolomon rs(cfg(e, 2, true, fill, lv));
+        const size_t n = rs.codeword_len();
+        auto info = random_bytes(rng, rs.info_len());
+        std::vector<uint8_t> blk(rs.codeblock_len());
+        rs.encode(info.data(), blk.data());
+        for (const auto& where : std::vector<std::vector<size_t>>{{0}, {n - 1}, {0, n - 1}}) {
+          auto rx = blk;
+          for (size_t t : where) rx[t * 2 + 1] ^= 0xA5;
+          RsResult r = rs.decode(rx.data());
+          EXPECT_TRUE(r.ok) << to_string(lv);
+          EXPECT_EQ(r.corrected, static_cast<int>(where.size()));
+          EXPECT_EQ(rx, blk);
+        }
+      }
+}
+
 // SIMD syndrome kernels against the scalar reference, clean and corrupted blocks, every
 // configuration shape; and whole decodes identical across levels.
 TEST(ReedSolomon, SimdSyndromesMatchScalar) {
@@ -451,12 +474,13 @@ TEST(ReedSolomon, SimdSyndromesMatchScalar) {
           std::vector<ReedSolomon*> rs;
           for (SimdLevel l : lv) rs.push_back(new ReedSolomon(cfg(e, depth, dual, fill, l)));
           const int n = static_cast<int>(rs[0]->codeword_len());
-          for (int trial = 0; trial < 6; ++trial) {
+          const int nerrs[] = {0, 1, e / 2, e, e + 1, e + 5, 3 * e};
+          for (int trial = 0; trial < 9; ++trial) {
             std::vector<uint8_t> blk(rs[0]->codeblock_len());
-            if (trial < 3) {
+            if (trial < 7) {
               auto info = random_bytes(rng, rs[0]->info_len());
               rs[0]->encode(info.data(), blk.data());
-              for (int i = 0; i < depth; ++i) add_errors(rng, blk, depth, n, i, trial * 7);
+              for (int i = 0; i < depth; ++i) add_errors(rng, blk, depth, n, i, nerrs[trial]);
             } else {
               blk = random_bytes(rng, blk.size());
             }
@@ -476,6 +500,15 @@ TEST(ReedSolomon, SimdSyndromesMatchScalar) {
               EXPECT_EQ(r.corrected, rref.corrected);
               EXPECT_EQ(r.failed_codewords, rref.failed_codewords);
             }
+          }
+          for (size_t l = 1; l < rs.size(); ++l) {
+            const RsStats &a = rs[0]->stats(), &b = rs[l]->stats();
+            EXPECT_EQ(a.codewords, b.codewords);
+            EXPECT_EQ(a.clean, b.clean);
+            EXPECT_EQ(a.fail_degree, b.fail_degree);
+            EXPECT_EQ(a.fail_roots, b.fail_roots);
+            EXPECT_EQ(a.fail_magnitude, b.fail_magnitude);
+            EXPECT_EQ(a.fail_verify, b.fail_verify);
           }
           for (auto* p : rs) delete p;
         }
