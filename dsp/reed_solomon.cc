@@ -122,8 +122,6 @@ struct ReedSolomon::Impl {
   std::vector<uint8_t> ptab;                      // [k][p] = X_p^-k, SIMD Chien search
   std::vector<uint8_t> root_mul;                  // [j][x] = c_j * x, scalar syndromes
   std::vector<uint8_t> chien_mul;                 // [i][x] = x * alpha^(-11 i), scalar Chien
-  std::array<uint8_t, 256> buf{};                 // one codeword, conventional, zero-led
-  std::array<uint8_t, 32> syn{};
 
   Impl(const RsConfig& c) {
     e = c.e;
@@ -308,7 +306,9 @@ struct ReedSolomon::Impl {
         deg = i;
         break;
       }
-    if (deg > e || L > e) return Outcome::fail_degree;
+    // More than E errors, or a connection polynomial of length L whose top coefficient vanished
+    // (deg < L): no error pattern of weight <= E has these syndromes.
+    if (L > e || deg != L) return Outcome::fail_degree;
 
     // Chien search over the transmitted symbols only: symbol t has polynomial degree
     // p = n-1-t and error locator X = (alpha^11)^p; test Lambda(X^-1) == 0.

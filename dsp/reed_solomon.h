@@ -7,7 +7,11 @@
 //  - A codeblock is I interleaved codewords: symbol j of codeword i is byte j*I + i.
 //  - decode() corrects in place; error-free codewords take a SIMD syndrome-only fast path.
 //  - A codeword beyond capacity is reported as a failure and left as received; a decode that
-//    would exceed E/2 corrections or lands on a non-codeword is a failure, never a "success".
+//    would exceed E corrections or lands on a non-codeword is a failure, never a "success"
+//    (stats() says which check rejected it).
+//  - Pitfall: the CCSDS pseudo-randomizer sequence is itself a codeword (for I = 1, 2, 4, 8), so
+//    RS success alone does not prove that a frame was received; check sync/header/FECF too.
+//  - const members may be called concurrently; decode() updates stats() and is not.
 #pragma once
 
 #include <cstddef>
@@ -36,7 +40,7 @@ struct RsResult {
 struct RsStats {
   uint64_t codewords = 0;         ///< codewords decoded
   uint64_t clean = 0;             ///< all-zero syndromes (fast path)
-  uint64_t fail_degree = 0;       ///< Berlekamp-Massey locator degree > E
+  uint64_t fail_degree = 0;       ///< Berlekamp-Massey locator length > E, or degree != length
   uint64_t fail_roots = 0;        ///< locator degree != number of roots in transmitted positions
   uint64_t fail_magnitude = 0;    ///< Forney gave a zero error value or a zero derivative
   uint64_t fail_verify = 0;       ///< corrected word still has non-zero syndromes
