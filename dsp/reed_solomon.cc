@@ -18,11 +18,14 @@
 
 namespace groundlink::dsp {
 
-// SIMD syndrome kernels (reed_solomon_avx2.cc / reed_solomon_avx512.cc). buf256: 256 conventional
-// symbols, coefficient of x^(255-n) at buf256[n]; tabs: split-nibble multiply tables, see
+// SIMD syndrome kernels (reed_solomon_avx2.cc / reed_solomon_avx512.cc). buf256: 256 symbols, coefficient of x^(255-n) at buf256[n]; tabs: split-nibble multiply tables, see
 // build_kernel_tables(); nsyn: 16 or 32.
-void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uint8_t* out);
-void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uint8_t* out);
+// conv: nullptr, or split-nibble tables (lo 16, hi 16) of the dual -> conventional transform,
+// applied to buf256 first (the transform is GF(2)-linear).
+void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* conv, const uint8_t* tabs, int nsyn,
+                       uint8_t* out);
+void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* conv, const uint8_t* tabs, int nsyn,
+                         uint8_t* out);
 // SIMD Chien search kernels: bit p of zero_mask[4] set where Lambda(X_p^-1) == 0.
 void rs_chien_avx2(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t lambda0,
                    uint64_t* zero_mask);
@@ -115,6 +118,8 @@ struct ReedSolomon::Impl {
   SimdLevel simd = SimdLevel::scalar;
   const Gf& g = gf();
   const uint8_t* to_conv = nullptr;  // nullptr: conventional basis on the wire
+  bool kernel_converts = false;      // SIMD kernel applies the dual -> conventional transform
+  std::array<uint8_t, 32> conv_nib{};  // its split-nibble tables
   const uint8_t* to_wire = nullptr;
   std::array<int, 32> root_log{};                 // log_alpha of the j-th generator root
   std::vector<uint8_t> gen_tab;                   // [f][i] = f * g_(2E-1-i), encoder feedback
@@ -135,6 +140,11 @@ struct ReedSolomon::Impl {
     if (dual) {
       to_conv = ::groundlink::dsp::dual().to_conv.data();
       to_wire = ::groundlink::dsp::dual().to_dual.data();
+      kernel_converts = simd != SimdLevel::scalar;
+      for (int v = 0; v < 16; ++v) {
+        conv_nib[v] = to_conv[v];
+        conv_nib[16 + v] = to_conv[v << 4];
+      }
     }
     for (int j = 0; j < nroots; ++j) root_log[j] = (kPrim * (fcr + j)) % kN;
 
@@ -182,13 +192,14 @@ struct ReedSolomon::Impl {
       }
   }
 
-  // Codeword i of the codeblock into b (conventional basis, 256 - n leading zeros).
+  // Codeword i of the codeblock into b (256 - n leading zeros), in the conventional basis unless
+  // the SIMD kernel converts (then as on the wire).
   void gather(const uint8_t* cb, int i, uint8_t* b) const {
     const int lead = 256 - n;
     std::memset(b, 0, lead);
     uint8_t* d = b + lead;
     const uint8_t* s = cb + i;
-    if (to_conv) {
+    if (to_conv && !kernel_converts) {
       for (int t = 0; t < n; ++t) d[t] = to_conv[s[t * depth]];
     } else if (depth == 1) {
       std::memcpy(d, s, n);
@@ -209,10 +220,12 @@ struct ReedSolomon::Impl {
     std::memcpy(out, s, nroots);
   }
 
+  const uint8_t* conv() const { return kernel_converts ? conv_nib.data() : nullptr; }
+
   void syndromes(const uint8_t* b, uint8_t* out) const {
     switch (simd) {
-      case SimdLevel::avx512: rs_syndromes_avx512(b, ktabs.data(), nroots, out); return;
-      case SimdLevel::avx2: rs_syndromes_avx2(b, ktabs.data(), nroots, out); return;
+      case SimdLevel::avx512: rs_syndromes_avx512(b, conv(), ktabs.data(), nroots, out); return;
+      case SimdLevel::avx2: rs_syndromes_avx2(b, conv(), ktabs.data(), nroots, out); return;
       default: syndromes_scalar(b, out); return;
     }
   }
@@ -463,7 +476,7 @@ RsResult ReedSolomon::decode(uint8_t* codeblock) {
       // the re-check of the syndromes costs one kernel call and guards the "never a wrong
       // success" contract against any arithmetic slip.
       const int lead = 256 - m.n;
-      for (int r = 0; r < cnt; ++r) b[lead + pos[r]] ^= val[r];
+      for (int r = 0; r < cnt; ++r) b[lead + pos[r]] ^= m.kernel_converts ? m.to_wire[val[r]] : val[r];
       m.syndromes(b, s);
       if (!Impl::all_zero(s, m.nroots)) o = Impl::Outcome::fail_verify;
     }

@@ -22,12 +22,19 @@ inline __m256i gf_mul(__m256i a, __m256i lo, __m256i hi, __m256i mask) {
 
 }  // namespace
 
-void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uint8_t* out) {
+void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* conv, const uint8_t* tabs, int nsyn,
+                       uint8_t* out) {
   const __m256i mask = _mm256_set1_epi8(0x0f);
   __m256i x[16];
   for (int k = 0; k < 16; ++k)
     x[k] = _mm256_broadcastsi128_si256(
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf256 + 16 * k)));
+  if (conv) {  // dual -> conventional basis (CCSDS 131.0-B-4 §4.4.2), a GF(2)-linear map
+    const __m256i clo = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
+    const __m256i chi =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv + 16)));
+    for (int k = 0; k < 16; ++k) x[k] = gf_mul(x[k], clo, chi, mask);
+  }
   const size_t qstride = static_cast<size_t>(2) * nsyn * 16;  // bytes per constant q
   const size_t hstride = static_cast<size_t>(nsyn) * 16;      // lo -> hi
   for (int j = 0; j < nsyn; j += 2) {

@@ -22,11 +22,18 @@ inline __m512i gf_mul(__m512i a, __m512i lo, __m512i hi, __m512i mask) {
 
 }  // namespace
 
-void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* tabs, int nsyn, uint8_t* out) {
+void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* conv, const uint8_t* tabs, int nsyn,
+                         uint8_t* out) {
   const __m512i mask = _mm512_set1_epi8(0x0f);
   __m512i x[16];
   for (int k = 0; k < 16; ++k)
     x[k] = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(buf256 + 16 * k)));
+  if (conv) {  // dual -> conventional basis (CCSDS 131.0-B-4 §4.4.2), a GF(2)-linear map
+    const __m512i clo = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
+    const __m512i chi =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv + 16)));
+    for (int k = 0; k < 16; ++k) x[k] = gf_mul(x[k], clo, chi, mask);
+  }
   const size_t qstride = static_cast<size_t>(2) * nsyn * 16;
   const size_t hstride = static_cast<size_t>(nsyn) * 16;
   for (int j = 0; j < nsyn; j += 4) {
