@@ -1,12 +1,12 @@
 // CCSDS 131.0-B-4 §4 Reed-Solomon codec: scalar reference, decoder and SIMD dispatch.
 //
-// Field GF(2^8) with F(x) = x^8 + x^7 + x^2 + x + 1 (§4.3.2 a), alpha a root of F. The code
-// generator has the 2E roots (alpha^11)^j, j = 128-E .. 127+E (§4.3.2 b), so every table here is
+// Field GF(2^8) with F(x) = x^8 + x^7 + x^2 + x + 1 (§4.3), alpha a root of F. The code
+// generator has the 2E roots (alpha^11)^j, j = 128-E .. 127+E (§4.3), so every table here is
 // derived from those two definitions at run time. Symbols are transmitted in the Berlekamp dual
 // basis unless the configuration asks for the conventional one (§4.4.2).
 //
 // Decoding: syndromes (SIMD kernel when available), Berlekamp-Massey, Chien search over the
-// transmitted positions only (shortened codes, §4.3.4), Forney, and a final syndrome check so
+// transmitted positions only (shortened codes, §4.3), Forney, and a final syndrome check so
 // that only codewords are ever reported as successes.
 #include "dsp/reed_solomon.h"
 
@@ -18,7 +18,8 @@
 
 namespace groundlink::dsp {
 
-// SIMD syndrome kernels (reed_solomon_avx2.cc / reed_solomon_avx512.cc). buf256: 256 symbols, coefficient of x^(255-n) at buf256[n]; tabs: split-nibble multiply tables, see
+// SIMD syndrome kernels (reed_solomon_avx2.cc / reed_solomon_avx512.cc). buf256: 256 symbols,
+// coefficient of x^(255-n) at buf256[n]; tabs: split-nibble multiply tables, see
 // build_kernel_tables(); nsyn: 16 or 32.
 // conv: nullptr, or split-nibble tables (lo 16, hi 16) of the dual -> conventional transform,
 // applied to buf256 first (the transform is GF(2)-linear).
@@ -35,8 +36,8 @@ void rs_chien_avx512(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t 
 namespace {
 
 constexpr int kN = 255;
-constexpr int kFieldPoly = 0x187;  // x^8 + x^7 + x^2 + x + 1, CCSDS 131.0-B-4 §4.3.2 a
-constexpr int kPrim = 11;          // generator roots are powers of alpha^11, §4.3.2 b
+constexpr int kFieldPoly = 0x187;  // x^8 + x^7 + x^2 + x + 1, CCSDS 131.0-B-4 §4.3
+constexpr int kPrim = 11;          // generator roots are powers of alpha^11, §4.3
 constexpr int kLogZero = 255;      // log of 0 (sentinel)
 
 struct Gf {
@@ -67,8 +68,9 @@ const Gf& gf() {
   return g;
 }
 
-// Dual basis of §4.4.2: beta = alpha^117, (l_0..l_7) dual to (1, beta, .., beta^7) under the trace,
-// so the dual-basis coordinate z_k of a field element u is Tr(u * beta^k); z_0 is sent first (MSB).
+// Dual basis of §4.4.2: beta = alpha^117, (l_0..l_7) dual to (1, beta, .., beta^7) under the
+// trace, so the dual-basis coordinate z_k of a field element u is Tr(u * beta^k); z_0 is sent
+// first (MSB).
 struct DualBasis {
   std::array<uint8_t, 256> to_dual{};
   std::array<uint8_t, 256> to_conv{};
@@ -111,24 +113,24 @@ struct ReedSolomon::Impl {
   int e = 16;
   int nroots = 32;
   int fcr = 112;
-  int n = 255;   // transmitted codeword length
-  int k = 223;   // transmitted information symbols per codeword
+  int n = 255;  // transmitted codeword length
+  int k = 223;  // transmitted information symbols per codeword
   int depth = 1;
   bool dual = true;
   SimdLevel simd = SimdLevel::scalar;
   const Gf& g = gf();
-  const uint8_t* to_conv = nullptr;  // nullptr: conventional basis on the wire
-  bool kernel_converts = false;      // SIMD kernel applies the dual -> conventional transform
+  const uint8_t* to_conv = nullptr;    // nullptr: conventional basis on the wire
+  bool kernel_converts = false;        // SIMD kernel applies the dual -> conventional transform
   std::array<uint8_t, 32> conv_nib{};  // its split-nibble tables
   const uint8_t* to_wire = nullptr;
-  std::array<int, 32> root_log{};                 // log_alpha of the j-th generator root
-  std::vector<uint8_t> gen_tab;                   // [f][i] = f * g_(2E-1-i), encoder feedback
-  std::vector<uint8_t> ktabs;                     // SIMD syndrome kernel tables
-  std::vector<uint8_t> ptab;                      // [k][p] = X_p^-k, SIMD Chien search
-  std::vector<uint8_t> root_mul;                  // [j][x] = c_j * x, scalar syndromes
-  std::vector<uint8_t> chien_mul;                 // [i][x] = x * alpha^(-11 i), scalar Chien
+  std::array<int, 32> root_log{};  // log_alpha of the j-th generator root
+  std::vector<uint8_t> gen_tab;    // [f][i] = f * g_(2E-1-i), encoder feedback
+  std::vector<uint8_t> ktabs;      // SIMD syndrome kernel tables
+  std::vector<uint8_t> ptab;       // [k][p] = X_p^-k, SIMD Chien search
+  std::vector<uint8_t> root_mul;   // [j][x] = c_j * x, scalar syndromes
+  std::vector<uint8_t> chien_mul;  // [i][x] = x * alpha^(-11 i), scalar Chien
 
-  Impl(const RsConfig& c) {
+  explicit Impl(const RsConfig& c) {
     e = c.e;
     nroots = 2 * e;
     fcr = 128 - e;
@@ -165,14 +167,16 @@ struct ReedSolomon::Impl {
     chien_mul.assign(17 * 256, 0);
     for (int i = 0; i <= 16; ++i)
       for (int x = 0; x < 256; ++x)
-        chien_mul[i * 256 + x] = g.mul(static_cast<uint8_t>(x), g.pow_alpha(-static_cast<long>(kPrim) * i));
+        chien_mul[i * 256 + x] =
+            g.mul(static_cast<uint8_t>(x), g.pow_alpha(-static_cast<long>(kPrim) * i));
     root_mul.assign(static_cast<size_t>(nroots) * 256, 0);
     for (int j = 0; j < nroots; ++j)
       for (int x = 0; x < 256; ++x)
         root_mul[j * 256 + x] = g.mul(g.exp[root_log[j]], static_cast<uint8_t>(x));
     ptab.assign(17 * 256, 0);
     for (int kk = 0; kk <= 16; ++kk)
-      for (int p = 0; p < 256; ++p) ptab[kk * 256 + p] = g.pow_alpha(-static_cast<long>(kPrim) * p * kk);
+      for (int p = 0; p < 256; ++p)
+        ptab[kk * 256 + p] = g.pow_alpha(-static_cast<long>(kPrim) * p * kk);
   }
 
   // Split-nibble tables for multiplying by constants K: lo[v] = K*v, hi[v] = K*(v << 4).
@@ -224,9 +228,15 @@ struct ReedSolomon::Impl {
 
   void syndromes(const uint8_t* b, uint8_t* out) const {
     switch (simd) {
-      case SimdLevel::avx512: rs_syndromes_avx512(b, conv(), ktabs.data(), nroots, out); return;
-      case SimdLevel::avx2: rs_syndromes_avx2(b, conv(), ktabs.data(), nroots, out); return;
-      default: syndromes_scalar(b, out); return;
+      case SimdLevel::avx512:
+        rs_syndromes_avx512(b, conv(), ktabs.data(), nroots, out);
+        return;
+      case SimdLevel::avx2:
+        rs_syndromes_avx2(b, conv(), ktabs.data(), nroots, out);
+        return;
+      default:
+        syndromes_scalar(b, out);
+        return;
     }
   }
 
@@ -259,8 +269,10 @@ struct ReedSolomon::Impl {
       }
     }
     uint64_t zm[4];
-    if (simd == SimdLevel::avx512) rs_chien_avx512(ptab.data(), ltab, deg, lambda[0], zm);
-    else rs_chien_avx2(ptab.data(), ltab, deg, lambda[0], zm);
+    if (simd == SimdLevel::avx512)
+      rs_chien_avx512(ptab.data(), ltab, deg, lambda[0], zm);
+    else
+      rs_chien_avx2(ptab.data(), ltab, deg, lambda[0], zm);
     zm[3] &= ~(uint64_t{1} << 63);  // p = 255 aliases p = 0 (X^255 = 1) and is never transmitted
     int roots = 0;
     for (int w = 0; w < 4; ++w) {
@@ -384,7 +396,7 @@ struct ReedSolomon::Impl {
   }
 };
 
-ReedSolomon::ReedSolomon(const RsConfig& cfg) : cfg_(cfg), impl_(nullptr) {
+ReedSolomon::ReedSolomon(const RsConfig& cfg) : cfg_(cfg) {
   if (cfg.e != 8 && cfg.e != 16)
     throw std::invalid_argument("RsConfig.e must be 8 (RS(255,239)) or 16 (RS(255,223)), got " +
                                 std::to_string(cfg.e));
@@ -399,10 +411,10 @@ ReedSolomon::ReedSolomon(const RsConfig& cfg) : cfg_(cfg), impl_(nullptr) {
   if (s < static_cast<int>(SimdLevel::scalar) || s > static_cast<int>(SimdLevel::avx512))
     throw std::invalid_argument("RsConfig.simd must be scalar, avx2 or avx512");
   cfg_.simd = clamp_simd_level(cfg.simd);
-  impl_ = new Impl(cfg_);
+  impl_ = std::make_unique<Impl>(cfg_);
 }
 
-ReedSolomon::~ReedSolomon() { delete impl_; }
+ReedSolomon::~ReedSolomon() = default;
 
 size_t ReedSolomon::codeword_len() const { return static_cast<size_t>(impl_->n); }
 size_t ReedSolomon::info_len() const {
@@ -417,7 +429,7 @@ void ReedSolomon::reset() { stats_ = RsStats{}; }
 void ReedSolomon::encode(const uint8_t* info, uint8_t* codeblock) const {
   const Impl& m = *impl_;
   const int depth = m.depth, R = m.nroots, k = m.k;
-  // §4.3.5: the I codewords are interleaved symbol by symbol; the information part passes
+  // §4.3: the I codewords are interleaved symbol by symbol; the information part passes
   // through unchanged, followed by the 2E*I interleaved check symbols.
   std::memmove(codeblock, info, static_cast<size_t>(depth) * k);
   for (int i = 0; i < depth; ++i) {
@@ -476,7 +488,8 @@ RsResult ReedSolomon::decode(uint8_t* codeblock) {
       // the re-check of the syndromes costs one kernel call and guards the "never a wrong
       // success" contract against any arithmetic slip.
       const int lead = 256 - m.n;
-      for (int r = 0; r < cnt; ++r) b[lead + pos[r]] ^= m.kernel_converts ? m.to_wire[val[r]] : val[r];
+      for (int r = 0; r < cnt; ++r)
+        b[lead + pos[r]] ^= m.kernel_converts ? m.to_wire[val[r]] : val[r];
       m.syndromes(b, s);
       if (!Impl::all_zero(s, m.nroots)) o = Impl::Outcome::fail_verify;
     }
@@ -488,10 +501,18 @@ RsResult ReedSolomon::decode(uint8_t* codeblock) {
         }
         res.corrected += cnt;
         continue;
-      case Impl::Outcome::fail_degree: ++stats_.fail_degree; break;
-      case Impl::Outcome::fail_roots: ++stats_.fail_roots; break;
-      case Impl::Outcome::fail_magnitude: ++stats_.fail_magnitude; break;
-      default: ++stats_.fail_verify; break;
+      case Impl::Outcome::fail_degree:
+        ++stats_.fail_degree;
+        break;
+      case Impl::Outcome::fail_roots:
+        ++stats_.fail_roots;
+        break;
+      case Impl::Outcome::fail_magnitude:
+        ++stats_.fail_magnitude;
+        break;
+      default:
+        ++stats_.fail_verify;
+        break;
     }
     res.ok = false;
     ++res.failed_codewords;

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "dsp/cpu_features.h"
@@ -38,12 +39,12 @@ struct RsResult {
 
 /// Why codewords were rejected, cumulative since construction or reset().
 struct RsStats {
-  uint64_t codewords = 0;         ///< codewords decoded
-  uint64_t clean = 0;             ///< all-zero syndromes (fast path)
-  uint64_t fail_degree = 0;       ///< Berlekamp-Massey locator length > E, or degree != length
-  uint64_t fail_roots = 0;        ///< locator degree != number of roots in transmitted positions
-  uint64_t fail_magnitude = 0;    ///< Forney gave a zero error value or a zero derivative
-  uint64_t fail_verify = 0;       ///< corrected word still has non-zero syndromes
+  uint64_t codewords = 0;       ///< codewords decoded
+  uint64_t clean = 0;           ///< all-zero syndromes (fast path)
+  uint64_t fail_degree = 0;     ///< Berlekamp-Massey locator length > E, or degree != length
+  uint64_t fail_roots = 0;      ///< locator degree != number of roots at transmitted positions
+  uint64_t fail_magnitude = 0;  ///< Forney gave a zero error value or a zero derivative
+  uint64_t fail_verify = 0;     ///< corrected word still has non-zero syndromes
 };
 
 class ReedSolomon {
@@ -84,7 +85,7 @@ class ReedSolomon {
   struct Impl;
   RsConfig cfg_;
   RsStats stats_;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace groundlink::dsp

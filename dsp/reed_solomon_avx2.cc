@@ -30,7 +30,8 @@ void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* conv, const uint8_t
     x[k] = _mm256_broadcastsi128_si256(
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf256 + 16 * k)));
   if (conv) {  // dual -> conventional basis (CCSDS 131.0-B-4 §4.4.2), a GF(2)-linear map
-    const __m256i clo = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
+    const __m256i clo =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
     const __m256i chi =
         _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv + 16)));
     for (int k = 0; k < 16; ++k) x[k] = gf_mul(x[k], clo, chi, mask);
@@ -75,7 +76,8 @@ void rs_chien_avx2(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t la
   }
   const __m256i zero = _mm256_setzero_si256();
   for (int w = 0; w < 4; ++w) {
-    const uint32_t m0 = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(acc[2 * w], zero)));
+    const uint32_t m0 =
+        static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(acc[2 * w], zero)));
     const uint32_t m1 =
         static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(acc[2 * w + 1], zero)));
     zero_mask[w] = static_cast<uint64_t>(m0) | static_cast<uint64_t>(m1) << 32;

@@ -27,9 +27,11 @@ void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* conv, const uint8
   const __m512i mask = _mm512_set1_epi8(0x0f);
   __m512i x[16];
   for (int k = 0; k < 16; ++k)
-    x[k] = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(buf256 + 16 * k)));
+    x[k] =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(buf256 + 16 * k)));
   if (conv) {  // dual -> conventional basis (CCSDS 131.0-B-4 §4.4.2), a GF(2)-linear map
-    const __m512i clo = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
+    const __m512i clo =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
     const __m512i chi =
         _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv + 16)));
     for (int k = 0; k < 16; ++k) x[k] = gf_mul(x[k], clo, chi, mask);
@@ -62,8 +64,8 @@ void rs_chien_avx512(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t 
   __m512i acc[4];
   for (int b = 0; b < 4; ++b) acc[b] = _mm512_set1_epi8(static_cast<char>(lambda0));
   for (int k = 1; k <= deg; ++k) {
-    const __m512i lo =
-        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32)));
+    const __m512i lo = _mm512_broadcast_i32x4(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32)));
     const __m512i hi = _mm512_broadcast_i32x4(
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(ltab + (k - 1) * 32 + 16)));
     const uint8_t* row = ptab + k * 256;

@@ -105,7 +105,9 @@ void BM_RS_groundlink_clean_I4(benchmark::State& st) {
 void BM_RS_groundlink_16err_I4(benchmark::State& st) {
   run_groundlink(st, 16, 4, groundlink::dsp::default_simd_level());
 }
-void BM_RS_groundlink_clean_avx2(benchmark::State& st) { run_groundlink(st, 0, 1, SimdLevel::avx2); }
+void BM_RS_groundlink_clean_avx2(benchmark::State& st) {
+  run_groundlink(st, 0, 1, SimdLevel::avx2);
+}
 void BM_RS_groundlink_clean_scalar(benchmark::State& st) {
   run_groundlink(st, 0, 1, SimdLevel::scalar);
 }

@@ -51,7 +51,8 @@ std::vector<uint8_t> random_bytes(std::mt19937& rng, size_t n) {
 }
 
 // Adds `count` symbol errors (distinct positions, non-zero values) to codeword `cw` of a block.
-void add_errors(std::mt19937& rng, std::vector<uint8_t>& block, int depth, int n, int cw, int count) {
+void add_errors(std::mt19937& rng, std::vector<uint8_t>& block, int depth, int n, int cw,
+                int count) {
   std::vector<int> pos(n);
   for (int i = 0; i < n; ++i) pos[i] = i;
   std::shuffle(pos.begin(), pos.end(), rng);
@@ -71,7 +72,8 @@ TEST(ReedSolomon, ConfigValidationNamesFieldAndRange) {
   EXPECT_NE(msg(cfg(10, 1, true)).find("RsConfig.e must be 8"), std::string::npos);
   EXPECT_NE(msg(cfg(16, 0, true)).find("RsConfig.interleave must be in 1..8"), std::string::npos);
   EXPECT_NE(msg(cfg(16, 9, true)).find("interleave"), std::string::npos);
-  EXPECT_NE(msg(cfg(16, 1, true, -1)).find("RsConfig.virtual_fill must be in 0..222"), std::string::npos);
+  EXPECT_NE(msg(cfg(16, 1, true, -1)).find("RsConfig.virtual_fill must be in 0..222"),
+            std::string::npos);
   EXPECT_NE(msg(cfg(8, 1, true, 239)).find("virtual_fill must be in 0..238"), std::string::npos);
   EXPECT_EQ(msg(cfg(8, 8, false, 238)), "");
   ReedSolomon rs(cfg(16, 5, true, 10));
@@ -249,8 +251,10 @@ TEST(ReedSolomon, MatchesLibfecRs255_223) {
         std::vector<uint8_t> ours(n), ref(n);
         rs.encode(msg.data(), ours.data());
         std::memcpy(ref.data(), msg.data(), k);
-        if (dual) encode_rs_ccsds(ref.data(), ref.data() + k, fill);
-        else encode_rs_8(ref.data(), ref.data() + k, fill);
+        if (dual)
+          encode_rs_ccsds(ref.data(), ref.data() + k, fill);
+        else
+          encode_rs_8(ref.data(), ref.data() + k, fill);
         ASSERT_EQ(ours, ref) << "dual=" << dual << " fill=" << fill;
 
         const int nerr = trial % 17;
@@ -492,7 +496,8 @@ TEST(ReedSolomon, SimdSyndromesMatchScalar) {
             for (size_t l = 1; l < rs.size(); ++l) {
               std::vector<uint8_t> s(ref.size(), 0xEE);
               rs[l]->syndromes(blk.data(), s.data());
-              ASSERT_EQ(s, ref) << to_string(lv[l]) << " e=" << e << " I=" << depth << " fill=" << fill;
+              ASSERT_EQ(s, ref) << to_string(lv[l]) << " e=" << e << " I=" << depth
+                                << " fill=" << fill;
               auto d = blk;
               RsResult r = rs[l]->decode(d.data());
               EXPECT_EQ(d, dref);
