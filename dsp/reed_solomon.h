@@ -60,7 +60,7 @@ class ReedSolomon {
   size_t codeblock_len() const;  ///< I * codeword_len()
 
   /// info: info_len() bytes -> codeblock: codeblock_len() bytes (info followed by check symbols,
-  /// interleaved as transmitted).
+  /// interleaved as transmitted). info may equal codeblock (in-place encoding).
   void encode(const uint8_t* info, uint8_t* codeblock) const;
   /// In-place decode of one codeblock of codeblock_len() bytes.
   RsResult decode(uint8_t* codeblock);

@@ -327,6 +327,10 @@ TEST(ReedSolomon, InterleavedCorrectionUpToE) {
       rs.encode(info.data(), blk.data());
       ASSERT_TRUE(rs.check(blk.data()));
       ASSERT_TRUE(std::equal(info.begin(), info.end(), blk.begin()));
+      std::vector<uint8_t> inplace(info);  // encode() may run in place
+      inplace.resize(blk.size());
+      rs.encode(inplace.data(), inplace.data());
+      ASSERT_EQ(inplace, blk);
       auto rx = blk;
       int total = 0;
       for (int i = 0; i < depth; ++i) {
