@@ -18,15 +18,15 @@
 
 namespace groundlink::dsp {
 
-// SIMD syndrome kernels (reed_solomon_avx2.cc / reed_solomon_avx512.cc). buf256: 256 symbols,
-// coefficient of x^(255-n) at buf256[n]; tabs: split-nibble multiply tables, see
-// build_kernel_tables(); nsyn: 16 or 32.
-// conv: nullptr, or split-nibble tables (lo 16, hi 16) of the dual -> conventional transform,
-// applied to buf256 first (the transform is GF(2)-linear).
-void rs_syndromes_avx2(const uint8_t* buf256, const uint8_t* conv, const uint8_t* tabs, int nsyn,
-                       uint8_t* out);
-void rs_syndromes_avx512(const uint8_t* buf256, const uint8_t* conv, const uint8_t* tabs, int nsyn,
-                         uint8_t* out);
+// SIMD syndrome kernels (reed_solomon_avx2.cc / reed_solomon_avx512.cc). buf: 256 * depth bytes,
+// an interleaved codeblock (depth 1, 2, 4 or 8) after 256 - n leading zero rows, so codeword i's
+// coefficient of x^(255-t) is buf[t * depth + i]; conv: nullptr, or split-nibble tables (lo 16,
+// hi 16) of the dual -> conventional transform, applied first (it is GF(2)-linear); tabs: see
+// build_kernel_tables(); nsyn: 16 or 32; out[i * nsyn + j].
+void rs_syndromes_avx2(const uint8_t* buf, int depth, const uint8_t* conv, const uint8_t* tabs,
+                       int nsyn, uint8_t* out);
+void rs_syndromes_avx512(const uint8_t* buf, int depth, const uint8_t* conv, const uint8_t* tabs,
+                         int nsyn, uint8_t* out);
 // SIMD Chien search kernels: bit p of zero_mask[4] set where Lambda(X_p^-1) == 0.
 void rs_chien_avx2(const uint8_t* ptab, const uint8_t* ltab, int deg, uint8_t lambda0,
                    uint64_t* zero_mask);
@@ -126,6 +126,8 @@ struct ReedSolomon::Impl {
   std::array<int, 32> root_log{};  // log_alpha of the j-th generator root
   std::vector<uint8_t> gen_tab;    // [f][i] = f * g_(2E-1-i), encoder feedback
   std::vector<uint8_t> ktabs;      // SIMD syndrome kernel tables
+  std::vector<uint8_t> ktabs_block;               // the same for a whole block (depth 2, 4, 8)
+  bool block_kernel = false;                      // SIMD kernel takes the whole codeblock
   std::vector<uint8_t> ptab;       // [k][p] = X_p^-k, SIMD Chien search
   std::vector<uint8_t> root_mul;   // [j][x] = c_j * x, scalar syndromes
   std::vector<uint8_t> chien_mul;  // [i][x] = x * alpha^(-11 i), scalar Chien
@@ -163,7 +165,10 @@ struct ReedSolomon::Impl {
       for (int i = 0; i < nroots; ++i)
         gen_tab[f * nroots + i] = g.mul(static_cast<uint8_t>(f), gp[nroots - 1 - i]);
 
-    build_kernel_tables();
+    ktabs = build_kernel_tables(1);
+    block_kernel =
+        simd != SimdLevel::scalar && (depth == 1 || depth == 2 || depth == 4 || depth == 8);
+    if (block_kernel && depth > 1) ktabs_block = build_kernel_tables(depth);
     chien_mul.assign(17 * 256, 0);
     for (int i = 0; i <= 16; ++i)
       for (int x = 0; x < 256; ++x)
@@ -180,20 +185,21 @@ struct ReedSolomon::Impl {
   }
 
   // Split-nibble tables for multiplying by constants K: lo[v] = K*v, hi[v] = K*(v << 4).
-  // Layout [q][lohi][j][16] with q = 0: c_j^16 (Horner over 16-symbol chunks), q = 1..4:
-  // c_j, c_j^2, c_j^4, c_j^8 (folding the 16 lanes of a chunk into one value); consecutive
-  // syndromes are adjacent so one 256/512-bit load holds the tables of 2/4 syndromes.
-  void build_kernel_tables() {
-    ktabs.assign(5 * 2 * nroots * 16, 0);
-    const int pw[5] = {16, 1, 2, 4, 8};
+  // Layout [q][lohi][j][16] with q = 0: c_j^(16/depth) (Horner over 16-byte chunks of the
+  // interleaved block), q = 1..4: c_j, c_j^2, c_j^4, c_j^8 (folding the row offsets within a
+  // chunk); consecutive syndromes are adjacent so one 256/512-bit load holds the tables of 2/4.
+  std::vector<uint8_t> build_kernel_tables(int block_depth) const {
+    std::vector<uint8_t> t(5 * 2 * nroots * 16, 0);
+    const int pw[5] = {16 / block_depth, 1, 2, 4, 8};
     for (int q = 0; q < 5; ++q)
       for (int j = 0; j < nroots; ++j) {
         const uint8_t kc = g.pow_alpha(static_cast<long>(root_log[j]) * pw[q]);
         for (int v = 0; v < 16; ++v) {
-          ktabs[((q * 2 + 0) * nroots + j) * 16 + v] = g.mul(kc, static_cast<uint8_t>(v));
-          ktabs[((q * 2 + 1) * nroots + j) * 16 + v] = g.mul(kc, static_cast<uint8_t>(v << 4));
+          t[((q * 2 + 0) * nroots + j) * 16 + v] = g.mul(kc, static_cast<uint8_t>(v));
+          t[((q * 2 + 1) * nroots + j) * 16 + v] = g.mul(kc, static_cast<uint8_t>(v << 4));
         }
       }
+    return t;
   }
 
   // Codeword i of the codeblock into b (256 - n leading zeros), in the conventional basis unless
@@ -226,17 +232,31 @@ struct ReedSolomon::Impl {
 
   const uint8_t* conv() const { return kernel_converts ? conv_nib.data() : nullptr; }
 
+  // Syndromes of one codeword gathered into b.
   void syndromes(const uint8_t* b, uint8_t* out) const {
     switch (simd) {
-      case SimdLevel::avx512:
-        rs_syndromes_avx512(b, conv(), ktabs.data(), nroots, out);
-        return;
-      case SimdLevel::avx2:
-        rs_syndromes_avx2(b, conv(), ktabs.data(), nroots, out);
-        return;
-      default:
-        syndromes_scalar(b, out);
-        return;
+      case SimdLevel::avx512: rs_syndromes_avx512(b, 1, conv(), ktabs.data(), nroots, out); return;
+      case SimdLevel::avx2: rs_syndromes_avx2(b, 1, conv(), ktabs.data(), nroots, out); return;
+      default: syndromes_scalar(b, out); return;
+    }
+  }
+
+  // Syndromes of every codeword of a codeblock, out[i * 2E + j].
+  void syndromes_block(const uint8_t* cb, uint8_t* out) const {
+    if (block_kernel) {
+      alignas(64) uint8_t pb[256 * 8];
+      const size_t lead = static_cast<size_t>(256 - n) * depth;
+      std::memset(pb, 0, lead);
+      std::memcpy(pb + lead, cb, static_cast<size_t>(n) * depth);
+      const uint8_t* t = depth == 1 ? ktabs.data() : ktabs_block.data();
+      if (simd == SimdLevel::avx512) rs_syndromes_avx512(pb, depth, conv(), t, nroots, out);
+      else rs_syndromes_avx2(pb, depth, conv(), t, nroots, out);
+      return;
+    }
+    alignas(64) uint8_t b[256];
+    for (int i = 0; i < depth; ++i) {
+      gather(cb, i, b);
+      syndromes(b, out + i * nroots);
     }
   }
 
@@ -449,33 +469,24 @@ void ReedSolomon::encode(const uint8_t* info, uint8_t* codeblock) const {
 }
 
 void ReedSolomon::syndromes(const uint8_t* codeblock, uint8_t* out) const {
-  alignas(64) uint8_t b[256];
-  for (int i = 0; i < impl_->depth; ++i) {
-    impl_->gather(codeblock, i, b);
-    impl_->syndromes(b, out + i * impl_->nroots);
-  }
+  impl_->syndromes_block(codeblock, out);
 }
 
 bool ReedSolomon::check(const uint8_t* codeblock) const {
-  alignas(64) uint8_t b[256];
-  uint8_t s[32];
-  for (int i = 0; i < impl_->depth; ++i) {
-    impl_->gather(codeblock, i, b);
-    impl_->syndromes(b, s);
-    if (!Impl::all_zero(s, impl_->nroots)) return false;
-  }
-  return true;
+  uint8_t s[8 * 32];
+  impl_->syndromes_block(codeblock, s);
+  return Impl::all_zero(s, impl_->depth * impl_->nroots);
 }
 
 RsResult ReedSolomon::decode(uint8_t* codeblock) {
   Impl& m = *impl_;
   RsResult res;
   alignas(64) uint8_t b[256];
-  uint8_t s[32];
+  uint8_t syn[8 * 32];
+  m.syndromes_block(codeblock, syn);
   for (int i = 0; i < m.depth; ++i) {
     ++stats_.codewords;
-    m.gather(codeblock, i, b);
-    m.syndromes(b, s);
+    uint8_t* s = syn + i * m.nroots;
     if (Impl::all_zero(s, m.nroots)) {
       ++stats_.clean;
       continue;
@@ -488,6 +499,7 @@ RsResult ReedSolomon::decode(uint8_t* codeblock) {
       // the re-check of the syndromes costs one kernel call and guards the "never a wrong
       // success" contract against any arithmetic slip.
       const int lead = 256 - m.n;
+      m.gather(codeblock, i, b);
       for (int r = 0; r < cnt; ++r)
         b[lead + pos[r]] ^= m.kernel_converts ? m.to_wire[val[r]] : val[r];
       m.syndromes(b, s);
