@@ -123,14 +123,14 @@ struct ReedSolomon::Impl {
   bool kernel_converts = false;        // SIMD kernel applies the dual -> conventional transform
   std::array<uint8_t, 32> conv_nib{};  // its split-nibble tables
   const uint8_t* to_wire = nullptr;
-  std::array<int, 32> root_log{};  // log_alpha of the j-th generator root
-  std::vector<uint8_t> gen_tab;    // [f][i] = f * g_(2E-1-i), encoder feedback
-  std::vector<uint8_t> ktabs;      // SIMD syndrome kernel tables
-  std::vector<uint8_t> ktabs_block;               // the same for a whole block (depth 2, 4, 8)
-  bool block_kernel = false;                      // SIMD kernel takes the whole codeblock
-  std::vector<uint8_t> ptab;       // [k][p] = X_p^-k, SIMD Chien search
-  std::vector<uint8_t> root_mul;   // [j][x] = c_j * x, scalar syndromes
-  std::vector<uint8_t> chien_mul;  // [i][x] = x * alpha^(-11 i), scalar Chien
+  std::array<int, 32> root_log{};    // log_alpha of the j-th generator root
+  std::vector<uint8_t> gen_tab;      // [f][i] = f * g_(2E-1-i), encoder feedback
+  std::vector<uint8_t> ktabs;        // SIMD syndrome kernel tables
+  std::vector<uint8_t> ktabs_block;  // the same for a whole block (depth 2, 4, 8)
+  bool block_kernel = false;         // SIMD kernel takes the whole codeblock
+  std::vector<uint8_t> ptab;         // [k][p] = X_p^-k, SIMD Chien search
+  std::vector<uint8_t> root_mul;     // [j][x] = c_j * x, scalar syndromes
+  std::vector<uint8_t> chien_mul;    // [i][x] = x * alpha^(-11 i), scalar Chien
 
   explicit Impl(const RsConfig& c) {
     e = c.e;
@@ -235,9 +235,15 @@ struct ReedSolomon::Impl {
   // Syndromes of one codeword gathered into b.
   void syndromes(const uint8_t* b, uint8_t* out) const {
     switch (simd) {
-      case SimdLevel::avx512: rs_syndromes_avx512(b, 1, conv(), ktabs.data(), nroots, out); return;
-      case SimdLevel::avx2: rs_syndromes_avx2(b, 1, conv(), ktabs.data(), nroots, out); return;
-      default: syndromes_scalar(b, out); return;
+      case SimdLevel::avx512:
+        rs_syndromes_avx512(b, 1, conv(), ktabs.data(), nroots, out);
+        return;
+      case SimdLevel::avx2:
+        rs_syndromes_avx2(b, 1, conv(), ktabs.data(), nroots, out);
+        return;
+      default:
+        syndromes_scalar(b, out);
+        return;
     }
   }
 
@@ -249,8 +255,10 @@ struct ReedSolomon::Impl {
       std::memset(pb, 0, lead);
       std::memcpy(pb + lead, cb, static_cast<size_t>(n) * depth);
       const uint8_t* t = depth == 1 ? ktabs.data() : ktabs_block.data();
-      if (simd == SimdLevel::avx512) rs_syndromes_avx512(pb, depth, conv(), t, nroots, out);
-      else rs_syndromes_avx2(pb, depth, conv(), t, nroots, out);
+      if (simd == SimdLevel::avx512)
+        rs_syndromes_avx512(pb, depth, conv(), t, nroots, out);
+      else
+        rs_syndromes_avx2(pb, depth, conv(), t, nroots, out);
       return;
     }
     alignas(64) uint8_t b[256];

@@ -55,7 +55,8 @@ void syndromes_depth(const uint8_t* buf, const uint8_t* tabs, int nsyn, uint8_t*
     }
     for (int k = 1; k < kChunks; ++k) {
       const __m256i x = chunk(k);
-      for (int g = 0; g < kGroups; ++g) a[g] = _mm256_xor_si256(gf_mul(a[g], lo[g], hi[g], mask), x);
+      for (int g = 0; g < kGroups; ++g)
+        a[g] = _mm256_xor_si256(gf_mul(a[g], lo[g], hi[g], mask), x);
     }
     for (int g = 0; g < kGroups; ++g) {
       __m256i v = a[g];
@@ -93,8 +94,9 @@ void rs_syndromes_avx2(const uint8_t* buf, int depth, const uint8_t* conv, const
     const __m128i chi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(conv + 16));
     for (int o = 0; o < len; o += 16) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + o));
-      const __m128i y = _mm_xor_si128(_mm_shuffle_epi8(clo, _mm_and_si128(x, m)),
-                                      _mm_shuffle_epi8(chi, _mm_and_si128(_mm_srli_epi16(x, 4), m)));
+      const __m128i y =
+          _mm_xor_si128(_mm_shuffle_epi8(clo, _mm_and_si128(x, m)),
+                        _mm_shuffle_epi8(chi, _mm_and_si128(_mm_srli_epi16(x, 4), m)));
       _mm_store_si128(reinterpret_cast<__m128i*>(local + o), y);
     }
   } else {
@@ -103,10 +105,18 @@ void rs_syndromes_avx2(const uint8_t* buf, int depth, const uint8_t* conv, const
                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + o)));
   }
   switch (depth) {
-    case 1: syndromes_depth<1>(local, tabs, nsyn, out); break;
-    case 2: syndromes_depth<2>(local, tabs, nsyn, out); break;
-    case 4: syndromes_depth<4>(local, tabs, nsyn, out); break;
-    default: syndromes_depth<8>(local, tabs, nsyn, out); break;
+    case 1:
+      syndromes_depth<1>(local, tabs, nsyn, out);
+      break;
+    case 2:
+      syndromes_depth<2>(local, tabs, nsyn, out);
+      break;
+    case 4:
+      syndromes_depth<4>(local, tabs, nsyn, out);
+      break;
+    default:
+      syndromes_depth<8>(local, tabs, nsyn, out);
+      break;
   }
 }
 

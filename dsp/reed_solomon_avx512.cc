@@ -49,7 +49,8 @@ void syndromes_depth(const uint8_t* buf, const uint8_t* tabs, int nsyn, uint8_t*
     }
     for (int k = 1; k < kChunks; ++k) {
       const __m512i x = chunk(k);
-      for (int g = 0; g < kGroups; ++g) a[g] = _mm512_xor_si512(gf_mul(a[g], lo[g], hi[g], mask), x);
+      for (int g = 0; g < kGroups; ++g)
+        a[g] = _mm512_xor_si512(gf_mul(a[g], lo[g], hi[g], mask), x);
     }
     for (int g = 0; g < kGroups; ++g) {
       __m512i v = a[g];
@@ -79,7 +80,8 @@ void rs_syndromes_avx512(const uint8_t* buf, int depth, const uint8_t* conv, con
   const int len = 256 * depth;
   if (conv) {  // dual -> conventional basis (CCSDS 131.0-B-4 §4.4.2), a GF(2)-linear map
     const __m512i m = _mm512_set1_epi8(0x0f);
-    const __m512i clo = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
+    const __m512i clo =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv)));
     const __m512i chi =
         _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(conv + 16)));
     for (int o = 0; o < len; o += 64)
@@ -88,10 +90,18 @@ void rs_syndromes_avx512(const uint8_t* buf, int depth, const uint8_t* conv, con
     for (int o = 0; o < len; o += 64) _mm512_store_si512(local + o, _mm512_loadu_si512(buf + o));
   }
   switch (depth) {
-    case 1: syndromes_depth<1>(local, tabs, nsyn, out); break;
-    case 2: syndromes_depth<2>(local, tabs, nsyn, out); break;
-    case 4: syndromes_depth<4>(local, tabs, nsyn, out); break;
-    default: syndromes_depth<8>(local, tabs, nsyn, out); break;
+    case 1:
+      syndromes_depth<1>(local, tabs, nsyn, out);
+      break;
+    case 2:
+      syndromes_depth<2>(local, tabs, nsyn, out);
+      break;
+    case 4:
+      syndromes_depth<4>(local, tabs, nsyn, out);
+      break;
+    default:
+      syndromes_depth<8>(local, tabs, nsyn, out);
+      break;
   }
 }
 
