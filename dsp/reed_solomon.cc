@@ -55,7 +55,14 @@ struct Gf {
     exp[2 * kN] = exp[0];
     exp[2 * kN + 1] = exp[1];
     log[0] = kLogZero;
+    for (int i = 0; i < 256; ++i) zlog[i] = static_cast<uint16_t>(i ? log[i] : kZLog0);
+    for (int i = 0; i < 2 * kN; ++i) zexp[i] = exp[i];
   }
+  // Branch-free variant for the decoder: zlog[0] = kZLog0 = 511 and zexp[i] = 0 for i >= 510, so
+  // zexp[zlog[a] + zlog[b]] (+ any log < 255) is a * b (times alpha^log) including zeros.
+  static constexpr int kZLog0 = 511;
+  std::array<uint16_t, 256> zlog{};
+  std::array<uint8_t, 1024 + 256> zexp{};
   uint8_t mul(uint8_t a, uint8_t b) const {
     if (a == 0 || b == 0) return 0;
     return exp[log[a] + log[b]];
@@ -323,16 +330,17 @@ struct ReedSolomon::Impl {
   Outcome correct(const uint8_t* s, int* pos, uint8_t* val, int* count) const {
     const int R = nroots;
     const uint8_t* ex = g.exp.data();
+    const uint8_t* zx = g.zexp.data();
+    const uint16_t* zl = g.zlog.data();
     int slog[32];
-    for (int j = 0; j < R; ++j) slog[j] = g.log[s[j]];
+    for (int j = 0; j < R; ++j) slog[j] = zl[s[j]];
     // Berlekamp-Massey (Massey 1969): shortest LFSR Lambda generating S_0..S_{2E-1}.
     uint8_t lambda[33] = {1}, bpoly[33] = {1}, tmp[33];
     int L = 0, m = 1;
     uint8_t bd = 1;
     for (int r = 0; r < R; ++r) {
       uint8_t d = s[r];
-      for (int i = 1; i <= L; ++i)
-        if (lambda[i] && s[r - i]) d ^= ex[g.log[lambda[i]] + slog[r - i]];
+      for (int i = 1; i <= L; ++i) d ^= zx[zl[lambda[i]] + slog[r - i]];
       if (d == 0) {
         ++m;
         continue;
@@ -342,8 +350,7 @@ struct ReedSolomon::Impl {
       const bool grow = 2 * L <= r;
       if (grow) std::memcpy(tmp, lambda, sizeof(tmp));
       const int top = (grow ? r + 1 - L : L) - m;  // degree of B that still fits
-      for (int i = 0; i <= top && i + m <= R; ++i)
-        if (bpoly[i]) lambda[i + m] ^= ex[g.log[bpoly[i]] + coef_log];
+      for (int i = 0; i <= top && i + m <= R; ++i) lambda[i + m] ^= zx[zl[bpoly[i]] + coef_log];
       if (grow) {
         L = r + 1 - L;
         std::memcpy(bpoly, tmp, sizeof(tmp));
@@ -390,9 +397,8 @@ struct ReedSolomon::Impl {
     int omega_log[32];
     for (int i = 0; i < L; ++i) {
       uint8_t acc = s[i];
-      for (int j = 1; j <= i && j <= deg; ++j)
-        if (lambda[j] && s[i - j]) acc ^= ex[g.log[lambda[j]] + slog[i - j]];
-      omega_log[i] = g.log[acc];
+      for (int j = 1; j <= i && j <= deg; ++j) acc ^= zx[zl[lambda[j]] + slog[i - j]];
+      omega_log[i] = zl[acc];
     }
     const int one_minus_fcr = ((1 - fcr) % kN + kN) % kN;
     for (int r = 0; r < roots; ++r) {
@@ -402,7 +408,7 @@ struct ReedSolomon::Impl {
       uint8_t num = 0;
       int lg = 0;
       for (int i = 0; i < L; ++i) {
-        if (omega_log[i] != kLogZero) num ^= ex[omega_log[i] + lg];
+        num ^= zx[omega_log[i] + lg];
         lg += xinv;
         if (lg >= kN) lg -= kN;
       }
@@ -410,7 +416,7 @@ struct ReedSolomon::Impl {
       const int x2 = (2 * xinv) % kN;
       lg = 0;
       for (int i = 1; i <= deg; i += 2) {
-        if (lambda[i]) den ^= ex[g.log[lambda[i]] + lg];
+        den ^= zx[zl[lambda[i]] + lg];
         lg += x2;
         if (lg >= kN) lg -= kN;
       }
