@@ -141,7 +141,7 @@ class PskDemodulator {
   float prev_mid_im_ = 0;                   // previous mid sample Q (derotated), OQPSK
   float prev_i_out_ = 0;                    // OQPSK: I waiting for its Q
   bool have_prev_i_ = false;
-  float lock_c_ = 0, lock_on_ = 0, lock_mid_ = 0;
+  float lock_c_ = 0, lock_den_ = 0, lock_on_ = 0, lock_mid_ = 0;  // lock_c_: cos(M phi) numerator
   double ted_contrast_ = 0;                 // noiseless timing contrast for the lock threshold
   float soft_k_ = 40.0f;
   uint64_t track_symbols_ = 0, unlocked_run_ = 0, total_symbols_ = 0;
