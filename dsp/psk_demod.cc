@@ -359,7 +359,8 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     const float oni = g * (yo[0] * th_im + yo[1] * th_re);
     const float mdr = g * (ym[0] * th_re - ym[1] * th_im);
     const float mdi = g * (ym[0] * th_im + ym[1] * th_re);
-    g = 1.0f / std::sqrt(std::max(sym_power, 1e-30f));
+    // The gain moves slowly once settled: refresh it every 16 symbols (a divide and a sqrt).
+    if (track < 256 || (track & 15) == 0) g = 1.0f / std::sqrt(std::max(sym_power, 1e-30f));
 
     float e_t, e_c, zr, zi, on_e, mid_e;
     if (!oqpsk) {
