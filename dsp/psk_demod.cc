@@ -442,7 +442,8 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
       }
       const float cm = lock_den > 0.0f ? lock_num / lock_den : 0.0f;
       const bool was_locked = status_.carrier_lock;
-      status_.carrier_lock = was_locked ? cm > 0.15f : cm > 0.3f;
+      // Declared only after the loop has had ~1/Bn symbols to settle the averages.
+      status_.carrier_lock = was_locked ? cm > 0.15f : (track >= 256 && cm > 0.3f);
       const float tm = (lock_on - lock_mid) / std::max(lock_on + lock_mid, 1e-30f);
       status_.timing_lock =
           status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;

@@ -88,3 +88,26 @@ TEST(DemodLink, OqpskWorks) {
 
 }  // namespace
 }  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodLink, QpskTracksLeoXBandDopplerRateAtLowSymbolRate) {
+  // 10 kHz/s at 100 ksym/s (4 sps): 1e4 / (4e5)^2 cycles/sample^2; over the run the carrier walks
+  // from 1% to about 11% of Rs, so the Costas loop must hand frequency over to the NCO.
+  LinkSetup s = impaired(PskModulation::qpsk, 6.0);
+  s.doppler_rate = 1e4 / (4e5 * 4e5);
+  s.nbits = 200000;
+  s.skip_bits = 20000;
+  s.seed = 24;
+  const LinkResult r = run_link(s);
+  const double f_end = 0.01 / 4 + s.doppler_rate * (s.nbits / 2 * 4.0);
+  std::printf("[qpsk doppler] final f est %.5f, channel %.5f cycles/sample\n", r.status.freq_offset,
+              f_end);
+  EXPECT_TRUE(r.status.carrier_lock);
+  EXPECT_NEAR(r.status.freq_offset, f_end, 0.002);
+  expect_ber_near_theory(r, 6.0, 0.5, "qpsk doppler 10 kHz/s @100 ksym/s");
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
