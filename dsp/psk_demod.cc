@@ -69,6 +69,8 @@ void PskDemodConfig::validate() const {
   const double max_range = 0.45 / m * samples_per_symbol;
   if (!(acq_range > 0.0 && acq_range < max_range))
     throw std::invalid_argument("PskDemodConfig.acq_range must be in (0, 0.45*sps/M) of Rs");
+  if (!(freq_handover >= 0.0 && freq_handover <= 0.1))
+    throw std::invalid_argument("PskDemodConfig.freq_handover must be in [0, 0.1]");
   if (!(soft_margin_sigma >= 0.0 && soft_margin_sigma <= 10.0))
     throw std::invalid_argument("PskDemodConfig.soft_margin_sigma must be in [0, 10]");
   if (!(code_rate > 0.0 && code_rate <= 1.0))
@@ -147,6 +149,10 @@ void PskDemodulator::reset() {
   std::fill(buf_.begin(), buf_.end(), 0.0f);
   acquiring_ = cfg_.acq_symbols > 0;
   acq_fill_ = 0;
+  acq_integrated_ = 0;
+  in_count_ = 0;
+  acq_start_abs_ = 0;
+  timing_hint_ = -1.0;
   status_ = PskDemodStatus{};
   status_.acquiring = acquiring_;
   total_symbols_ = 0;
@@ -169,6 +175,7 @@ void PskDemodulator::reset_loops() {
   lock_c_ = lock_den_ = lock_on_ = lock_mid_ = 0.0f;
   snr_.reset();
   soft_k_ = 40.0f;
+  kd_c_ = kd_t_ = 1.0f;
   track_symbols_ = 0;
   unlocked_run_ = 0;
   status_.carrier_lock = status_.timing_lock = false;
@@ -193,7 +200,10 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
     }
     in += m;
     n -= m;
+    const uint64_t chunk_start = in_count_;
+    in_count_ += m;
     if (acquiring_) {
+      if (acq_fill_ == 0) acq_start_abs_ = chunk_start;
       const size_t cap = acq_buf_.size();
       const size_t k = std::min(m, cap - acq_fill_);
       std::copy(dst, dst + k, acq_buf_.begin() + static_cast<std::ptrdiff_t>(acq_fill_));
@@ -201,6 +211,15 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
       total_symbols_ += 0;  // counted when acquisition completes
       if (acq_fill_ == cap) run_acquisition();
       continue;
+    }
+    if (fill_ == 0 && timing_hint_ >= 0.0) {
+      // First tracking chunk after acquisition: start on the symbol phase measured there.
+      const double sps = cfg_.samples_per_symbol;
+      const double t_min = bank_.half() + period_ + 1.0;
+      double rel = std::fmod(timing_hint_ - static_cast<double>(chunk_start % cfg_.samples_per_symbol) - t_min, sps);
+      if (rel < 0.0) rel += sps;
+      t_ = t_min + rel;
+      timing_hint_ = -1.0;
     }
     fill_ += m;
     produced += run_symbols(out + produced);
@@ -232,14 +251,30 @@ void PskDemodulator::run_acquisition() {
   const size_t n = cfg_.fft_size;
   const unsigned half = bank_.half();
   const size_t blocks = (acq_buf_.size() - 2 * half - bank_.stride() / 2 - 2) / n;
-  std::fill(fft_pow_.begin(), fft_pow_.end(), 0.0f);
+  // After a search without a line, the next one adds to the same spectra (longer
+  // non-coherent integration for weak signals), up to 8 searches.
+  if (acq_integrated_ == 0 || acq_integrated_ >= 8) {
+    std::fill(fft_pow_.begin(), fft_pow_.end(), 0.0f);
+    acq_integrated_ = 0;
+  }
+  ++acq_integrated_;
   const float* x = reinterpret_cast<const float*>(acq_buf_.data());
+  // Square-law symbol timing (Oerder & Meyr, IEEE Trans. Commun. 36(5), 1988): |y|^2 of the
+  // matched-filter output has a spectral line at the symbol rate whose phase gives the on-time
+  // instant, so the Gardner loop starts near its stable point instead of possibly hanging up
+  // near the unstable one at low SNR.
+  const unsigned sps = cfg_.samples_per_symbol;
+  double tim_re = 0.0, tim_im = 0.0;
   for (size_t b = 0; b < blocks; ++b) {
     for (size_t i = 0; i < n; ++i) {
       float y[2];
       dot_(x + 2 * (b * n + i), bank_.phase(0), bank_.stride(), y);
       // Raising to the M-th power strips the M-PSK modulation and leaves a line at M*df.
       std::complex<float> z(y[0], y[1]);
+      const double pw = static_cast<double>(y[0]) * y[0] + static_cast<double>(y[1]) * y[1];
+      const double ang = -kTwoPi * static_cast<double>((b * n + i) % sps) / sps;
+      tim_re += pw * std::cos(ang);
+      tim_im += pw * std::sin(ang);
       z = z * z;
       if (M_ == 4) z = z * z;
       fft_in_[i] = z;
@@ -265,25 +300,34 @@ void PskDemodulator::run_acquisition() {
     return static_cast<double>(fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
   };
   acq_fill_ = 0;
-  // A line must stand well above the averaged noise floor; otherwise keep acquiring.
-  if (!(best_p > 8.0 * mean)) return;
+  status_.acq_attempts++;
+  // A line must stand well above the averaged noise floor; otherwise keep acquiring. With
+  // K >= 4 averaged periodograms a noise bin exceeds 5x the mean with probability < 3e-6.
+  if (!(best_p > 5.0 * mean)) return;
+  acq_integrated_ = 0;
   const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
   const double den = pm - 2.0 * p0 + pp;
   const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
   const double f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
   nco_.set_frequency(nco_.frequency() + f);
+  // On-time instants of acq_buf_ index i + half (the filter reads i .. i + 2 half), as a
+  // phase modulo sps of the absolute sample count.
+  const double tau = -std::atan2(tim_im, tim_re) / kTwoPi * sps;
+  double hint = std::fmod(static_cast<double>(acq_start_abs_ % sps) + half + tau, static_cast<double>(sps));
+  if (hint < 0.0) hint += sps;
   acquiring_ = false;
   status_.acquisitions++;
   total_symbols_ += (acq_buf_.size()) / cfg_.samples_per_symbol;
   reset_loops();
+  timing_hint_ = hint;
 }
 
 void PskDemodulator::handover_frequency() {
   // Move carrier frequency from the Costas loop into the NCO ahead of the matched filter so a
   // Doppler ramp never walks the signal off the filter. The unconsumed buffer is re-rotated with
   // zero phase at the next on-time instant, keeping the loop's phase continuous.
-  const float thr = static_cast<float>(0.002 * kTwoPi);  // 0.2% of Rs
-  if (acquiring_ || std::fabs(omega_) < thr) return;
+  const float thr = static_cast<float>(cfg_.freq_handover * kTwoPi);
+  if (acquiring_ || thr <= 0.0f || std::fabs(omega_) < thr) return;
   const double df = static_cast<double>(omega_) / kTwoPi / period_;  // cycles/sample
   float* x = buf_.data();
   for (size_t i = 0; i < fill_; ++i) {
@@ -310,8 +354,10 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   const double pmin = nominal * (1.0 - cfg_.max_clock_offset);
   const double pmax = nominal * (1.0 + cfg_.max_clock_offset);
   constexpr float kR = 0.70710678f;
-  const float lock_a = 1.0f / 256.0f;
-  const float tk1 = tk1_, tk2 = tk2_, ck1 = ck1_, ck2 = ck2_, ck3 = ck3_;
+  const float lock_a = 1.0f / 512.0f;
+  // Loop gains divided by the detectors' SNR-dependent slopes (updated every 32 symbols).
+  float tk1 = tk1_ / kd_t_, tk2 = tk2_ / kd_t_;
+  float ck1 = ck1_ / kd_c_, ck2 = ck2_ / kd_c_, ck3 = ck3_ / kd_c_;
   size_t produced = 0;
 
   // Loop state in locals: stores through the int8 output pointer may alias any member, which
@@ -406,9 +452,11 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
 
     // Lock detectors: averaged cos(M phi) numerator / denominator, on-time vs mid energy.
     const float zr2 = zr * zr, zi2 = zi * zi, p2 = zr2 + zi2;
-    const float cnum = bpsk ? (zr2 - zi2) * p2 : -((zr2 - zi2) * (zr2 - zi2) - 4.0f * zr2 * zi2);
+    // BPSK: E[Re z^2] / E[|z|^2] -> S / (S + N); QPSK: E[-Re z^4] / E[|z|^4] ->
+    // S^2 / (S^2 + 4 S N + 2 N^2) when locked, 0 when the phase rotates.
+    const float cnum = bpsk ? zr2 - zi2 : -((zr2 - zi2) * (zr2 - zi2) - 4.0f * zr2 * zi2);
     lock_num += lock_a * (cnum - lock_num);
-    lock_den += lock_a * (p2 * p2 - lock_den);
+    lock_den += lock_a * ((bpsk ? p2 : p2 * p2) - lock_den);
     lock_on += lock_a * (on_e - lock_on);
     lock_mid += lock_a * (mid_e - lock_mid);
     snr.update({zr, zi});
@@ -439,11 +487,35 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
         const double amp = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
         const double den = amp + cfg_.soft_margin_sigma * std::sqrt(N / 2.0);
         if (den > 0.0) soft_k = static_cast<float>(127.0 / den);
+        // Detector slopes at this SNR (z has unit mean power, so S + N ~ 1). Costas: the
+        // decision sgn() is right with probability (1 + erf(a / (sigma sqrt 2))) / 2, a the
+        // per-channel amplitude, scaling the slope by erf(.) (Lindsey & Simon, "Telecommunication
+        // Systems Engineering", ch. 2). Gardner: proportional to the signal power. Keeping the
+        // loop gain constant matters for the 3rd-order loop, which is only conditionally stable.
+        const double sig = std::sqrt(std::max(N, 1e-12) / 2.0);
+        const double a = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
+        const double kc = std::sqrt(S) * std::erf(a / (sig * std::sqrt(2.0)));
+        kd_c_ = static_cast<float>(std::clamp(kc, 0.1, 1.5));
+        kd_t_ = static_cast<float>(std::clamp(S, 0.1, 1.5));
+        tk1 = tk1_ / kd_t_;
+        tk2 = tk2_ / kd_t_;
+        ck1 = ck1_ / kd_c_;
+        ck2 = ck2_ / kd_c_;
+        ck3 = ck3_ / kd_c_;
+      }
+      // The locked value of the metric depends on Es/N0 (known from M2M4, which needs no
+      // lock): thresholds are fractions of it, so lock is reported down to Es/N0 ~ 0 dB.
+      float expect = 1.0f;
+      if (snr.count() >= 64) {
+        const double S = snr.signal(), N = std::max(snr.noise(), 0.0);
+        const double d = bpsk ? S + N : S * S + 4.0 * S * N + 2.0 * N * N;
+        expect = d > 0.0 ? static_cast<float>((bpsk ? S : S * S) / d) : 1.0f;
       }
       const float cm = lock_den > 0.0f ? lock_num / lock_den : 0.0f;
       const bool was_locked = status_.carrier_lock;
       // Declared only after the loop has had ~1/Bn symbols to settle the averages.
-      status_.carrier_lock = was_locked ? cm > 0.15f : (track >= 256 && cm > 0.3f);
+      status_.carrier_lock =
+          was_locked ? cm > 0.3f * expect : (track >= 512 && cm > 0.6f * expect && cm > 0.05f);
       const float tm = (lock_on - lock_mid) / std::max(lock_on + lock_mid, 1e-30f);
       status_.timing_lock =
           status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;
@@ -492,6 +564,7 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   // A non-finite loop state (e.g. from an overflow) would never recover: start over.
   if (!std::isfinite(omega_) || !std::isfinite(period_) || !std::isfinite(t_) ||
       !std::isfinite(theta_re_) || !std::isfinite(sym_power_)) {
+    status_.loop_resets++;
     reset_loops();
   }
   return produced;
