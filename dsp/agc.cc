@@ -55,4 +55,28 @@ void Agc::process(const std::complex<float>* in, std::complex<float>* out, size_
   }
 }
 
+float Agc::update_block(const std::complex<float>* in, std::complex<float>* out, size_t n) {
+  const float* x = reinterpret_cast<const float*>(in);
+  float* y = reinterpret_cast<float*>(out);
+  float acc = 0.0f;
+  size_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    float a = x[2 * i], b = x[2 * i + 1];
+    const float p = a * a + b * b;
+    const bool ok = p < 1e36f;  // false for NaN, Inf and float-overflowing power
+    a = ok ? a : 0.0f;
+    b = ok ? b : 0.0f;
+    bad += ok ? 0 : 1;
+    acc += ok ? p : 0.0f;
+    y[2 * i] = a;
+    y[2 * i + 1] = b;
+  }
+  nonfinite_ += bad;
+  const double p = static_cast<double>(acc) / static_cast<double>(n);
+  power_ = power_ < 0.0 ? p : power_ + cfg_.rate * (p - power_);
+  gain_ = power_ > 0.0 ? std::min(cfg_.max_gain, std::sqrt(cfg_.target_power / power_))
+                       : cfg_.max_gain;
+  return static_cast<float>(gain_);
+}
+
 }  // namespace groundlink::dsp

@@ -22,6 +22,11 @@ class Agc {
   void reset();
   /// Scales in -> out (may alias); non-finite samples are replaced by 0 and counted.
   void process(const std::complex<float>* in, std::complex<float>* out, size_t n);
+  /// One block (n <= config block): copies in -> out replacing non-finite samples by 0, updates
+  /// the average power and returns the gain for this block without applying it (the caller
+  /// folds it into its next multiply, e.g. the NCO rotator).
+  float update_block(const std::complex<float>* in, std::complex<float>* out, size_t n);
+  unsigned block() const { return cfg_.block; }
   double gain() const { return gain_; }
   uint64_t nonfinite_samples() const { return nonfinite_; }
 

@@ -1,5 +1,6 @@
 #include "dsp/nco.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -31,10 +32,16 @@ void Nco::adjust_phase(double cycles) {
 }
 
 void Nco::rebuild_table() {
+  // Recurrence in double (error ~1e-14 after a few thousand steps) instead of a sin/cos per
+  // entry, so frequent frequency updates (Doppler ramps, loop hand-over) stay cheap.
+  const double wr = std::cos(kTwoPi * freq_), wi = std::sin(kTwoPi * freq_);
+  double cr = 1.0, ci = 0.0;
   for (size_t i = 0; i < block_; ++i) {
-    const double a = kTwoPi * freq_ * static_cast<double>(i);
-    table_re_[i] = static_cast<float>(std::cos(a));
-    table_im_[i] = static_cast<float>(std::sin(a));
+    table_re_[i] = static_cast<float>(cr);
+    table_im_[i] = static_cast<float>(ci);
+    const double nr = cr * wr - ci * wi;
+    ci = cr * wi + ci * wr;
+    cr = nr;
   }
 }
 
@@ -59,6 +66,22 @@ void Nco::mix(const std::complex<float>* in, std::complex<float>* out, size_t n,
     phase_ += freq_ * static_cast<double>(m);
     phase_ -= std::floor(phase_);
   }
+}
+
+void Nco::mix_down_scaled(std::complex<float>* x, size_t n, float gain) {
+  float* y = reinterpret_cast<float*>(x);
+  const float pr = gain * static_cast<float>(std::cos(kTwoPi * phase_));
+  const float pi = gain * static_cast<float>(std::sin(kTwoPi * phase_));
+  n = std::min(n, block_);
+  for (size_t i = 0; i < n; ++i) {
+    const float rr = pr * table_re_[i] - pi * table_im_[i];
+    const float ri = -(pr * table_im_[i] + pi * table_re_[i]);
+    const float a = y[2 * i], b = y[2 * i + 1];
+    y[2 * i] = a * rr - b * ri;
+    y[2 * i + 1] = a * ri + b * rr;
+  }
+  phase_ += freq_ * static_cast<double>(n);
+  phase_ -= std::floor(phase_);
 }
 
 }  // namespace groundlink::dsp

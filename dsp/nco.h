@@ -25,6 +25,9 @@ class Nco {
   /// sign = -1 shifts the spectrum down by the NCO frequency (mixing to baseband). in may == out.
   void mix(const std::complex<float>* in, std::complex<float>* out, size_t n, int sign = -1);
 
+  /// In-place mix down (sign -1) with a gain folded into the rotator; n <= block.
+  void mix_down_scaled(std::complex<float>* x, size_t n, float gain);
+
  private:
   void rebuild_table();
   size_t block_;

@@ -69,6 +69,8 @@ void PskDemodConfig::validate() const {
   const double max_range = 0.45 / m * samples_per_symbol;
   if (!(acq_range > 0.0 && acq_range < max_range))
     throw std::invalid_argument("PskDemodConfig.acq_range must be in (0, 0.45*sps/M) of Rs");
+  if (!(freq_handover >= 0.0 && freq_handover <= 0.1))
+    throw std::invalid_argument("PskDemodConfig.freq_handover must be in [0, 0.1]");
   if (!(soft_margin_sigma >= 0.0 && soft_margin_sigma <= 10.0))
     throw std::invalid_argument("PskDemodConfig.soft_margin_sigma must be in [0, 10]");
   if (!(code_rate > 0.0 && code_rate <= 1.0))
@@ -147,6 +149,10 @@ void PskDemodulator::reset() {
   std::fill(buf_.begin(), buf_.end(), 0.0f);
   acquiring_ = cfg_.acq_symbols > 0;
   acq_fill_ = 0;
+  acq_integrated_ = 0;
+  in_count_ = 0;
+  acq_start_abs_ = 0;
+  timing_hint_ = -1.0;
   status_ = PskDemodStatus{};
   status_.acquiring = acquiring_;
   total_symbols_ = 0;
@@ -166,9 +172,10 @@ void PskDemodulator::reset_loops() {
   prev_mid_im_ = 0.0f;
   have_prev_i_ = false;
   prev_i_out_ = 0.0f;
-  lock_c_ = lock_on_ = lock_mid_ = 0.0f;
+  lock_c_ = lock_den_ = lock_on_ = lock_mid_ = 0.0f;
   snr_.reset();
   soft_k_ = 40.0f;
+  kd_c_ = kd_t_ = 1.0f;
   track_symbols_ = 0;
   unlocked_run_ = 0;
   status_.carrier_lock = status_.timing_lock = false;
@@ -184,12 +191,19 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
   while (n > 0) {
     const size_t m = std::min(n, kChunk);
     auto* dst = reinterpret_cast<std::complex<float>*>(buf_.data()) + fill_;
-    std::memcpy(static_cast<void*>(dst), in, m * sizeof(std::complex<float>));
-    agc_.process(dst, dst, m);
-    if (nco_.frequency() != 0.0) nco_.mix(dst, dst, m, -1);
+    // Sanitize + AGC + NCO in two passes per AGC block, the gain folded into the rotator.
+    const size_t ab = agc_.block();
+    for (size_t b = 0; b < m; b += ab) {
+      const size_t k = std::min(ab, m - b);
+      const float gain = agc_.update_block(in + b, dst + b, k);
+      nco_.mix_down_scaled(dst + b, k, gain);
+    }
     in += m;
     n -= m;
+    const uint64_t chunk_start = in_count_;
+    in_count_ += m;
     if (acquiring_) {
+      if (acq_fill_ == 0) acq_start_abs_ = chunk_start;
       const size_t cap = acq_buf_.size();
       const size_t k = std::min(m, cap - acq_fill_);
       std::copy(dst, dst + k, acq_buf_.begin() + static_cast<std::ptrdiff_t>(acq_fill_));
@@ -197,6 +211,15 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
       total_symbols_ += 0;  // counted when acquisition completes
       if (acq_fill_ == cap) run_acquisition();
       continue;
+    }
+    if (fill_ == 0 && timing_hint_ >= 0.0) {
+      // First tracking chunk after acquisition: start on the symbol phase measured there.
+      const double sps = cfg_.samples_per_symbol;
+      const double t_min = bank_.half() + period_ + 1.0;
+      double rel = std::fmod(timing_hint_ - static_cast<double>(chunk_start % cfg_.samples_per_symbol) - t_min, sps);
+      if (rel < 0.0) rel += sps;
+      t_ = t_min + rel;
+      timing_hint_ = -1.0;
     }
     fill_ += m;
     produced += run_symbols(out + produced);
@@ -219,7 +242,7 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
   const double esn0 = snr_.esn0();
   status_.esn0_db = 10.0 * std::log10(esn0);
   status_.ebn0_db = status_.esn0_db - 10.0 * std::log10(bits_ * cfg_.code_rate);
-  status_.carrier_lock_metric = lock_c_;
+  status_.carrier_lock_metric = lock_den_ > 0.0f ? lock_c_ / lock_den_ : 0.0;
   status_.timing_lock_metric = (lock_on_ + lock_mid_) > 0.0f ? (lock_on_ - lock_mid_) / (lock_on_ + lock_mid_) : 0.0;
   return produced;
 }
@@ -228,14 +251,30 @@ void PskDemodulator::run_acquisition() {
   const size_t n = cfg_.fft_size;
   const unsigned half = bank_.half();
   const size_t blocks = (acq_buf_.size() - 2 * half - bank_.stride() / 2 - 2) / n;
-  std::fill(fft_pow_.begin(), fft_pow_.end(), 0.0f);
+  // After a search without a line, the next one adds to the same spectra (longer
+  // non-coherent integration for weak signals), up to 8 searches.
+  if (acq_integrated_ == 0 || acq_integrated_ >= 8) {
+    std::fill(fft_pow_.begin(), fft_pow_.end(), 0.0f);
+    acq_integrated_ = 0;
+  }
+  ++acq_integrated_;
   const float* x = reinterpret_cast<const float*>(acq_buf_.data());
+  // Square-law symbol timing (Oerder & Meyr, IEEE Trans. Commun. 36(5), 1988): |y|^2 of the
+  // matched-filter output has a spectral line at the symbol rate whose phase gives the on-time
+  // instant, so the Gardner loop starts near its stable point instead of possibly hanging up
+  // near the unstable one at low SNR.
+  const unsigned sps = cfg_.samples_per_symbol;
+  double tim_re = 0.0, tim_im = 0.0;
   for (size_t b = 0; b < blocks; ++b) {
     for (size_t i = 0; i < n; ++i) {
       float y[2];
       dot_(x + 2 * (b * n + i), bank_.phase(0), bank_.stride(), y);
       // Raising to the M-th power strips the M-PSK modulation and leaves a line at M*df.
       std::complex<float> z(y[0], y[1]);
+      const double pw = static_cast<double>(y[0]) * y[0] + static_cast<double>(y[1]) * y[1];
+      const double ang = -kTwoPi * static_cast<double>((b * n + i) % sps) / sps;
+      tim_re += pw * std::cos(ang);
+      tim_im += pw * std::sin(ang);
       z = z * z;
       if (M_ == 4) z = z * z;
       fft_in_[i] = z;
@@ -261,25 +300,34 @@ void PskDemodulator::run_acquisition() {
     return static_cast<double>(fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
   };
   acq_fill_ = 0;
-  // A line must stand well above the averaged noise floor; otherwise keep acquiring.
-  if (!(best_p > 8.0 * mean)) return;
+  status_.acq_attempts++;
+  // A line must stand well above the averaged noise floor; otherwise keep acquiring. With
+  // K >= 4 averaged periodograms a noise bin exceeds 5x the mean with probability < 3e-6.
+  if (!(best_p > 5.0 * mean)) return;
+  acq_integrated_ = 0;
   const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
   const double den = pm - 2.0 * p0 + pp;
   const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
   const double f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
   nco_.set_frequency(nco_.frequency() + f);
+  // On-time instants of acq_buf_ index i + half (the filter reads i .. i + 2 half), as a
+  // phase modulo sps of the absolute sample count.
+  const double tau = -std::atan2(tim_im, tim_re) / kTwoPi * sps;
+  double hint = std::fmod(static_cast<double>(acq_start_abs_ % sps) + half + tau, static_cast<double>(sps));
+  if (hint < 0.0) hint += sps;
   acquiring_ = false;
   status_.acquisitions++;
   total_symbols_ += (acq_buf_.size()) / cfg_.samples_per_symbol;
   reset_loops();
+  timing_hint_ = hint;
 }
 
 void PskDemodulator::handover_frequency() {
   // Move carrier frequency from the Costas loop into the NCO ahead of the matched filter so a
   // Doppler ramp never walks the signal off the filter. The unconsumed buffer is re-rotated with
   // zero phase at the next on-time instant, keeping the loop's phase continuous.
-  const float thr = static_cast<float>(0.002 * kTwoPi);  // 0.2% of Rs
-  if (acquiring_ || std::fabs(omega_) < thr) return;
+  const float thr = static_cast<float>(cfg_.freq_handover * kTwoPi);
+  if (acquiring_ || thr <= 0.0f || std::fabs(omega_) < thr) return;
   const double df = static_cast<double>(omega_) / kTwoPi / period_;  // cycles/sample
   float* x = buf_.data();
   for (size_t i = 0; i < fill_; ++i) {
@@ -299,47 +347,71 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   const unsigned P = cfg_.filter_phases;
   const float* x = buf_.data();
   const size_t stride = bank_.stride();
+  const DotIqDupFn dot = dot_;
   const bool oqpsk = cfg_.modulation == PskModulation::oqpsk;
   const bool bpsk = cfg_.modulation == PskModulation::bpsk;
   const double nominal = cfg_.samples_per_symbol;
   const double pmin = nominal * (1.0 - cfg_.max_clock_offset);
   const double pmax = nominal * (1.0 + cfg_.max_clock_offset);
   constexpr float kR = 0.70710678f;
-  const float lock_a = 1.0f / 256.0f;
+  const float lock_a = 1.0f / 512.0f;
+  // Loop gains divided by the detectors' SNR-dependent slopes (updated every 32 symbols).
+  float tk1 = tk1_ / kd_t_, tk2 = tk2_ / kd_t_;
+  float ck1 = ck1_ / kd_c_, ck2 = ck2_ / kd_c_, ck3 = ck3_ / kd_c_;
   size_t produced = 0;
 
-  auto filter_at = [&](double t, float y[2]) {
-    size_t i = static_cast<size_t>(t);
-    unsigned p = static_cast<unsigned>((t - static_cast<double>(i)) * P + 0.5);
+  // Loop state in locals: stores through the int8 output pointer may alias any member, which
+  // would otherwise force a reload of every state variable per symbol.
+  double t = t_, period = period_;
+  float th_re = theta_re_, th_im = theta_im_, omega = omega_, omega_rate = omega_rate_;
+  float sym_power = sym_power_;
+  float prev_on_re = prev_on_re_, prev_on_im = prev_on_im_, prev_mid_im = prev_mid_im_;
+  float prev_i_out = prev_i_out_;
+  bool have_prev_i = have_prev_i_;
+  float lock_num = lock_c_, lock_den = lock_den_, lock_on = lock_on_, lock_mid = lock_mid_;
+  float soft_k = soft_k_;
+  uint64_t track = track_symbols_;
+  M2M4Estimator snr = snr_;
+  bool restart = false;
+  float g = sym_power > 0.0f ? 1.0f / std::sqrt(sym_power) : 1.0f;
+
+  auto filter_at = [&](double tt, float y[2]) {
+    size_t i = static_cast<size_t>(tt);
+    unsigned p = static_cast<unsigned>((tt - static_cast<double>(i)) * P + 0.5);
     if (p >= P) {
       p -= P;
       ++i;
     }
-    dot_(x + 2 * (i - half), bank_.phase(p), stride, y);
+    dot(x + 2 * (i - half), bank_.phase(p), stride, y);
   };
 
-  while (static_cast<size_t>(t_) + 2 + half < fill_) {
+  while (static_cast<size_t>(t) + 2 + half < fill_) {
     float ym[2], yo[2];
-    filter_at(t_ - 0.5 * period_, ym);
-    filter_at(t_, yo);
+    filter_at(t - 0.5 * period, ym);
+    filter_at(t, yo);
 
-    // Symbol-rate AGC: unit mean on-time power keeps detector gains (and the loops' bandwidths)
-    // independent of the input level.
+    // Symbol-rate AGC: unit mean on-time power keeps detector gains (and so the loop
+    // bandwidths) independent of the input level. g lags one symbol to stay off the timing
+    // loop's critical path.
     const float po = yo[0] * yo[0] + yo[1] * yo[1];
-    if (sym_power_ < 0.0f) sym_power_ = po > 0.0f ? po : 1.0f;
-    sym_power_ += (track_symbols_ < 256 ? 1.0f / 32.0f : 1.0f / 512.0f) * (po - sym_power_);
-    const float g = 1.0f / std::sqrt(std::max(sym_power_, 1e-30f));
+    if (sym_power < 0.0f) {
+      sym_power = po > 0.0f ? po : 1.0f;
+      g = 1.0f / std::sqrt(sym_power);
+    }
+    sym_power += (track < 256 ? 1.0f / 32.0f : 1.0f / 512.0f) * (po - sym_power);
 
     // Derotate by the carrier estimate exp(-j theta).
-    const float onr = g * (yo[0] * theta_re_ - yo[1] * theta_im_);
-    const float oni = g * (yo[0] * theta_im_ + yo[1] * theta_re_);
-    const float mdr = g * (ym[0] * theta_re_ - ym[1] * theta_im_);
-    const float mdi = g * (ym[0] * theta_im_ + ym[1] * theta_re_);
+    const float onr = g * (yo[0] * th_re - yo[1] * th_im);
+    const float oni = g * (yo[0] * th_im + yo[1] * th_re);
+    const float mdr = g * (ym[0] * th_re - ym[1] * th_im);
+    const float mdi = g * (ym[0] * th_im + ym[1] * th_re);
+    // The gain moves slowly once settled: refresh it every 16 symbols (a divide and a sqrt).
+    if (track < 256 || (track & 15) == 0) g = 1.0f / std::sqrt(std::max(sym_power, 1e-30f));
 
     float e_t, e_c, zr, zi, on_e, mid_e;
     if (!oqpsk) {
       // Gardner: Re{(y_k - y_{k-1}) y*_{k-1/2}}, positive when sampling late.
-      e_t = (onr - prev_on_re_) * mdr + (oni - prev_on_im_) * mdi;
+      e_t = (onr - prev_on_re) * mdr + (oni - prev_on_im) * mdi;
       zr = onr;
       zi = oni;
       e_c = bpsk ? sgn(zr) * zi : kR * (sgn(zr) * zi - sgn(zi) * zr);
@@ -348,95 +420,151 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     } else {
       // OQPSK: I symbols at on-time, Q symbols at mid-symbol instants; each channel's Gardner
       // term uses its own transition point, and the Costas error combines both instants.
-      e_t = (onr - prev_on_re_) * mdr + (mdi - prev_mid_im_) * prev_on_im_;
+      e_t = (onr - prev_on_re) * mdr + (mdi - prev_mid_im) * prev_on_im;
       zr = onr;
       zi = mdi;
       e_c = kR * (sgn(onr) * oni - sgn(mdi) * mdr);
       on_e = onr * onr + mdi * mdi;
       mid_e = oni * oni + mdr * mdr;
-      prev_mid_im_ = mdi;
+      prev_mid_im = mdi;
     }
-    prev_on_re_ = onr;
-    prev_on_im_ = oni;
+    prev_on_re = onr;
+    prev_on_im = oni;
 
-    // Carrier loop (per symbol): theta += omega + k1 e, omega += k2 e (+ ramp term).
-    omega_rate_ += ck3_ * e_c;
-    omega_ += ck2_ * e_c + omega_rate_;
-    const float dth = omega_ + ck1_ * e_c;
+    // Timing loop (per symbol): period integrates the error, position takes the PI sum.
+    period -= tk2 * e_t;
+    period = std::min(pmax, std::max(pmin, period));
+    t += period - tk1 * e_t;
+
+    // Carrier loop: theta += omega + k1 e, omega += k2 e (+ ramp term for 3rd order).
+    omega_rate += ck3 * e_c;
+    omega += ck2 * e_c + omega_rate;
+    const float dth = omega + ck1 * e_c;
     // exp(-j dth) by its Taylor series (|dth| << 1), then renormalise the phasor.
     const float d2 = dth * dth;
     const float c = 1.0f - d2 * (0.5f - d2 * (1.0f / 24.0f));
     const float s = -dth * (1.0f - d2 * (1.0f / 6.0f - d2 * (1.0f / 120.0f)));
-    float nr = theta_re_ * c - theta_im_ * s;
-    float ni = theta_re_ * s + theta_im_ * c;
-    const float mag2 = nr * nr + ni * ni;
-    const float fix = 1.5f - 0.5f * mag2;
-    theta_re_ = nr * fix;
-    theta_im_ = ni * fix;
+    const float nr = th_re * c - th_im * s;
+    const float ni = th_re * s + th_im * c;
+    const float fix = 1.5f - 0.5f * (nr * nr + ni * ni);
+    th_re = nr * fix;
+    th_im = ni * fix;
 
-    // Timing loop.
-    period_ -= tk2_ * e_t;
-    period_ = std::clamp(period_, pmin, pmax);
-    t_ += period_ - tk1_ * e_t;
-
-    // Lock detectors and Es/N0.
+    // Lock detectors: averaged cos(M phi) numerator / denominator, on-time vs mid energy.
     const float zr2 = zr * zr, zi2 = zi * zi, p2 = zr2 + zi2;
-    float cm = 0.0f;
-    if (p2 > 0.0f) {
-      cm = bpsk ? (zr2 - zi2) / p2 : -((zr2 - zi2) * (zr2 - zi2) - 4.0f * zr2 * zi2) / (p2 * p2);
-    }
-    lock_c_ += lock_a * (cm - lock_c_);
-    lock_on_ += lock_a * (on_e - lock_on_);
-    lock_mid_ += lock_a * (mid_e - lock_mid_);
-    snr_.update({zr, zi});
+    // BPSK: E[Re z^2] / E[|z|^2] -> S / (S + N); QPSK: E[-Re z^4] / E[|z|^4] ->
+    // S^2 / (S^2 + 4 S N + 2 N^2) when locked, 0 when the phase rotates.
+    const float cnum = bpsk ? zr2 - zi2 : -((zr2 - zi2) * (zr2 - zi2) - 4.0f * zr2 * zi2);
+    lock_num += lock_a * (cnum - lock_num);
+    lock_den += lock_a * ((bpsk ? p2 : p2 * p2) - lock_den);
+    lock_on += lock_a * (on_e - lock_on);
+    lock_mid += lock_a * (mid_e - lock_mid);
+    snr.update({zr, zi});
 
     // Soft symbols.
-    if ((track_symbols_ & 63) == 0 && snr_.count() >= 64) {
-      const double S = snr_.signal(), N = std::max(snr_.noise(), 1e-12);
-      const double amp = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
-      const double sig = std::sqrt(N / 2.0);
-      const double den = amp + cfg_.soft_margin_sigma * sig;
-      if (den > 0.0) soft_k_ = static_cast<float>(127.0 / den);
-    }
     if (bpsk) {
-      out[produced++] = to_soft(soft_k_ * zr);
+      out[produced++] = to_soft(soft_k * zr);
     } else if (!oqpsk) {
-      out[produced++] = to_soft(soft_k_ * zr);
-      out[produced++] = to_soft(soft_k_ * zi);
+      out[produced] = to_soft(soft_k * zr);
+      out[produced + 1] = to_soft(soft_k * zi);
+      produced += 2;
     } else {
       // The Q of the symbol whose I was the previous on-time sample arrives now.
-      if (have_prev_i_) {
-        out[produced++] = to_soft(soft_k_ * prev_i_out_);
-        out[produced++] = to_soft(soft_k_ * mdi);
+      if (have_prev_i) {
+        out[produced] = to_soft(soft_k * prev_i_out);
+        out[produced + 1] = to_soft(soft_k * mdi);
+        produced += 2;
       }
-      prev_i_out_ = onr;
-      have_prev_i_ = true;
+      prev_i_out = onr;
+      have_prev_i = true;
     }
+    ++track;
 
-    ++track_symbols_;
-    ++total_symbols_;
-    status_.symbols++;
-    const bool was_locked = status_.carrier_lock;
-    status_.carrier_lock = was_locked ? lock_c_ > 0.15f : lock_c_ > 0.3f;
-    const float tm = (lock_on_ - lock_mid_) / std::max(lock_on_ + lock_mid_, 1e-30f);
-    status_.timing_lock = status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;
-    if (status_.carrier_lock && !was_locked && status_.lock_symbol == 0)
-      status_.lock_symbol = total_symbols_;
-    if (!status_.carrier_lock && track_symbols_ > 2048) {
-      if (cfg_.reacquire_symbols > 0 && ++unlocked_run_ > cfg_.reacquire_symbols &&
-          cfg_.acq_symbols > 0) {
-        acquiring_ = true;
-        acq_fill_ = 0;
-        reset_loops();
-        return produced;
+    if ((track & 31) == 0) {
+      // Slow bookkeeping every 32 symbols: soft scale, lock flags, re-acquisition.
+      if (snr.count() >= 64) {
+        const double S = snr.signal(), N = std::max(snr.noise(), 1e-12);
+        const double amp = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
+        const double den = amp + cfg_.soft_margin_sigma * std::sqrt(N / 2.0);
+        if (den > 0.0) soft_k = static_cast<float>(127.0 / den);
+        // Detector slopes at this SNR (z has unit mean power, so S + N ~ 1). Costas: the
+        // decision sgn() is right with probability (1 + erf(a / (sigma sqrt 2))) / 2, a the
+        // per-channel amplitude, scaling the slope by erf(.) (Lindsey & Simon, "Telecommunication
+        // Systems Engineering", ch. 2). Gardner: proportional to the signal power. Keeping the
+        // loop gain constant matters for the 3rd-order loop, which is only conditionally stable.
+        const double sig = std::sqrt(std::max(N, 1e-12) / 2.0);
+        const double a = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
+        const double kc = std::sqrt(S) * std::erf(a / (sig * std::sqrt(2.0)));
+        kd_c_ = static_cast<float>(std::clamp(kc, 0.1, 1.5));
+        kd_t_ = static_cast<float>(std::clamp(S, 0.1, 1.5));
+        tk1 = tk1_ / kd_t_;
+        tk2 = tk2_ / kd_t_;
+        ck1 = ck1_ / kd_c_;
+        ck2 = ck2_ / kd_c_;
+        ck3 = ck3_ / kd_c_;
       }
-    } else {
-      unlocked_run_ = 0;
+      // The locked value of the metric depends on Es/N0 (known from M2M4, which needs no
+      // lock): thresholds are fractions of it, so lock is reported down to Es/N0 ~ 0 dB.
+      float expect = 1.0f;
+      if (snr.count() >= 64) {
+        const double S = snr.signal(), N = std::max(snr.noise(), 0.0);
+        const double d = bpsk ? S + N : S * S + 4.0 * S * N + 2.0 * N * N;
+        expect = d > 0.0 ? static_cast<float>((bpsk ? S : S * S) / d) : 1.0f;
+      }
+      const float cm = lock_den > 0.0f ? lock_num / lock_den : 0.0f;
+      const bool was_locked = status_.carrier_lock;
+      // Declared only after the loop has had ~1/Bn symbols to settle the averages.
+      status_.carrier_lock =
+          was_locked ? cm > 0.3f * expect : (track >= 512 && cm > 0.6f * expect && cm > 0.05f);
+      const float tm = (lock_on - lock_mid) / std::max(lock_on + lock_mid, 1e-30f);
+      status_.timing_lock =
+          status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;
+      if (status_.carrier_lock && !was_locked && status_.lock_symbol == 0)
+        status_.lock_symbol = total_symbols_ + track - track_symbols_;
+      if (!status_.carrier_lock && track > 2048) {
+        unlocked_run_ += 32;
+        if (cfg_.reacquire_symbols > 0 && cfg_.acq_symbols > 0 &&
+            unlocked_run_ > cfg_.reacquire_symbols) {
+          restart = true;
+          break;
+        }
+      } else if (status_.carrier_lock) {
+        unlocked_run_ = 0;
+      }
     }
   }
+
+  total_symbols_ += track - track_symbols_;
+  status_.symbols += track - track_symbols_;
+  if (restart) {
+    acquiring_ = true;
+    acq_fill_ = 0;
+    reset_loops();
+    return produced;
+  }
+  t_ = t;
+  period_ = period;
+  theta_re_ = th_re;
+  theta_im_ = th_im;
+  omega_ = omega;
+  omega_rate_ = omega_rate;
+  sym_power_ = sym_power;
+  prev_on_re_ = prev_on_re;
+  prev_on_im_ = prev_on_im;
+  prev_mid_im_ = prev_mid_im;
+  prev_i_out_ = prev_i_out;
+  have_prev_i_ = have_prev_i;
+  lock_c_ = lock_num;
+  lock_den_ = lock_den;
+  lock_on_ = lock_on;
+  lock_mid_ = lock_mid;
+  soft_k_ = soft_k;
+  track_symbols_ = track;
+  snr_ = snr;
   // A non-finite loop state (e.g. from an overflow) would never recover: start over.
   if (!std::isfinite(omega_) || !std::isfinite(period_) || !std::isfinite(t_) ||
       !std::isfinite(theta_re_) || !std::isfinite(sym_power_)) {
+    status_.loop_resets++;
     reset_loops();
   }
   return produced;

@@ -41,9 +41,13 @@ struct PskDemodConfig {
   unsigned filter_span_symbols = 8;  ///< matched filter length in symbols, 4..32
   unsigned filter_phases = 64;       ///< polyphase interpolation steps per sample, 8..256
   /// Carrier loop noise bandwidth Bn*Ts (normalised to the symbol rate), (0, 0.05].
-  /// 0.005: phase jitter ~0.05 rad at Es/N0 = 4 dB, tracks 3e-6 Rs^2 Doppler rate (3rd order).
-  double carrier_loop_bw = 0.005;
-  unsigned carrier_loop_order = 3;  ///< 2 (PI) or 3 (tracks a frequency ramp without lag)
+  /// Default 0.002 with a 2nd-order loop: no cycle slip in 2e5 symbols at Es/N0 = 2 dB (QPSK
+  /// r=1/2 at Eb/N0 = 2 dB), phase error from a Doppler ramp r (rad/symbol^2) is r / wn^2 with
+  /// wn^2 = 1.42e-5, i.e. 0.1 rad at 10 kHz/s for Rs = 210 ksym/s (less at higher rates).
+  double carrier_loop_bw = 0.002;
+  /// 2 (PI, unconditionally stable) or 3 (follows a frequency ramp with no phase lag; only
+  /// conditionally stable, so use it at Es/N0 >= 4 dB or with Bn*Ts <= 0.002).
+  unsigned carrier_loop_order = 2;
   /// Timing loop noise bandwidth Bn*Ts, (0, 0.02]. Narrow: timing jitter costs sensitivity
   /// directly, and clock drift is slow (50 ppm = 5e-5 symbol per symbol).
   double timing_loop_bw = 0.001;
@@ -55,6 +59,9 @@ struct PskDemodConfig {
   double acq_range = 0.02;    ///< +/- searched offset, fraction of the symbol rate, (0, 0.45/M*sps)
   /// Unlocked symbols (after the first 4/carrier_loop_bw) before acquisition is re-run; 0 = never.
   unsigned reacquire_symbols = 32768;
+  /// Carrier frequency moved from the Costas loop into the pre-filter NCO when it exceeds this
+  /// fraction of Rs (keeps a Doppler ramp centred in the matched filter); 0 disables, [0, 0.1].
+  double freq_handover = 0.002;
   double soft_margin_sigma = 3.0;  ///< see soft scaling above, [0, 10]
   double code_rate = 1.0;          ///< for ebn0_db per information bit, (0, 1]
   double sample_rate_hz = 0.0;     ///< only for status Hz figures; 0 = unknown
@@ -75,6 +82,8 @@ struct PskDemodStatus {
   uint64_t symbols = 0;        ///< symbols output since construction
   uint64_t nonfinite_samples = 0;
   uint64_t acquisitions = 0;   ///< completed coarse acquisitions
+  uint64_t acq_attempts = 0;   ///< FFT searches run (more than acquisitions: no line found)
+  uint64_t loop_resets = 0;    ///< loop states found non-finite and restarted
   uint64_t lock_symbol = 0;    ///< symbol count (incl. acquisition) at the first carrier lock
 };
 
@@ -126,6 +135,10 @@ class PskDemodulator {
   bool acquiring_ = true;
   std::vector<std::complex<float>> acq_buf_;
   size_t acq_fill_ = 0;
+  unsigned acq_integrated_ = 0;  // searches summed in fft_pow_
+  uint64_t in_count_ = 0;       // samples entered since reset
+  uint64_t acq_start_abs_ = 0;  // absolute index of acq_buf_[0]
+  double timing_hint_ = -1.0;   // on-time phase (absolute samples mod sps) from acquisition
   std::vector<std::complex<float>> fft_in_, fft_out_;
   std::vector<float> fft_pow_;
   void* fft_plan_ = nullptr;
@@ -141,9 +154,10 @@ class PskDemodulator {
   float prev_mid_im_ = 0;                   // previous mid sample Q (derotated), OQPSK
   float prev_i_out_ = 0;                    // OQPSK: I waiting for its Q
   bool have_prev_i_ = false;
-  float lock_c_ = 0, lock_on_ = 0, lock_mid_ = 0;
+  float lock_c_ = 0, lock_den_ = 0, lock_on_ = 0, lock_mid_ = 0;  // lock_c_: cos(M phi) numerator
   double ted_contrast_ = 0;                 // noiseless timing contrast for the lock threshold
   float soft_k_ = 40.0f;
+  float kd_c_ = 1.0f, kd_t_ = 1.0f;          // detector slopes at the current SNR
   uint64_t track_symbols_ = 0, unlocked_run_ = 0, total_symbols_ = 0;
   PskDemodStatus status_;
 };

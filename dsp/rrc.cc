@@ -70,10 +70,18 @@ void PolyphaseRrcBank::apply(const float* x, unsigned p, float out[2]) const {
 }
 
 void dot_iq_dup_scalar(const float* x, const float* taps, size_t nfloats, float out[2]) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (size_t i = 0; i < nfloats; i += 8) {
-    for (int l = 0; l < 8; ++l) acc[l] = acc[l] + x[i + l] * taps[i + l];
+  // Two interleaved 8-lane accumulators (even / odd groups of 8) halve the add-latency chain.
+  float a0[8] = {0, 0, 0, 0, 0, 0, 0, 0}, a1[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 16 <= nfloats; i += 16) {
+    for (int l = 0; l < 8; ++l) a0[l] = a0[l] + x[i + l] * taps[i + l];
+    for (int l = 0; l < 8; ++l) a1[l] = a1[l] + x[i + 8 + l] * taps[i + 8 + l];
   }
+  if (i < nfloats) {
+    for (int l = 0; l < 8; ++l) a0[l] = a0[l] + x[i + l] * taps[i + l];
+  }
+  float acc[8];
+  for (int l = 0; l < 8; ++l) acc[l] = a0[l] + a1[l];
   out[0] = (acc[0] + acc[4]) + (acc[2] + acc[6]);
   out[1] = (acc[1] + acc[5]) + (acc[3] + acc[7]);
 }

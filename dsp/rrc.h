@@ -44,9 +44,10 @@ class PolyphaseRrcBank {
   std::vector<float> taps_;
 };
 
-/// Interleaved complex (I,Q float pairs) dot product with duplicated real taps, summed in 8 lanes
-/// (lane l accumulates elements i with i % 8 == l) and reduced as ((l0+l4)+(l2+l6),
-/// (l1+l5)+(l3+l7)). `nfloats` is a multiple of 8. The AVX2 kernel produces bit-identical results.
+/// Interleaved complex (I,Q float pairs) dot product with duplicated real taps. Summation order
+/// (shared by all kernels so they are bit-identical): two 8-lane accumulators take alternate
+/// groups of 8 floats, are added lane-wise, and reduced as ((l0+l4)+(l2+l6), (l1+l5)+(l3+l7)).
+/// `nfloats` is a multiple of 8.
 void dot_iq_dup_scalar(const float* x, const float* taps, size_t nfloats, float out[2]);
 void dot_iq_dup_avx2(const float* x, const float* taps, size_t nfloats, float out[2]);
 

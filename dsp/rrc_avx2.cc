@@ -11,10 +11,16 @@
 namespace groundlink::dsp {
 
 void dot_iq_dup_avx2(const float* x, const float* taps, size_t nfloats, float out[2]) {
-  __m256 acc = _mm256_setzero_ps();
-  for (size_t i = 0; i < nfloats; i += 8) {
-    acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(taps + i)));
+  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= nfloats; i += 16) {
+    a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(taps + i)));
+    a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(taps + i + 8)));
   }
+  if (i < nfloats) {
+    a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(taps + i)));
+  }
+  const __m256 acc = _mm256_add_ps(a0, a1);
   const __m128 lo = _mm256_castps256_ps128(acc);
   const __m128 hi = _mm256_extractf128_ps(acc, 1);
   const __m128 s = _mm_add_ps(lo, hi);              // l0+l4, l1+l5, l2+l6, l3+l7

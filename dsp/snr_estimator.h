@@ -5,32 +5,46 @@
 #pragma once
 
 #include <complex>
+#include <cstdint>
 
 namespace groundlink::dsp {
 
 class M2M4Estimator {
  public:
   /// `alpha`: exponential averaging weight per symbol, (0, 1].
-  explicit M2M4Estimator(double alpha = 1.0 / 2048.0) : alpha_(alpha) {}
+  explicit M2M4Estimator(double alpha = 1.0 / 2048.0)
+      : alpha_(alpha), warmup_(static_cast<uint32_t>(1.0 / alpha)) {}
   void reset() { m2_ = m4_ = 0.0; count_ = 0; }
   void update(std::complex<float> z) {
     const double p = static_cast<double>(z.real()) * z.real() + static_cast<double>(z.imag()) * z.imag();
-    // Start as a plain mean so the first estimates are not biased toward zero.
-    const double a = count_ < 1.0 / alpha_ ? 1.0 / (count_ + 1.0) : alpha_;
-    m2_ += a * (p - m2_);
-    m4_ += a * (p * p - m4_);
-    count_ += 1.0;
+    if (count_ < warmup_) {
+      // Plain sums first so the first estimates are not biased toward zero; then an
+      // exponential average of the same length.
+      m2_ += p;
+      m4_ += p * p;
+      if (++count_ == warmup_) {
+        m2_ /= warmup_;
+        m4_ /= warmup_;
+      }
+      return;
+    }
+    m2_ += alpha_ * (p - m2_);
+    m4_ += alpha_ * (p * p - m4_);
   }
   /// Signal power per symbol (same units as |z|^2); 0 before the first update.
   double signal() const;
-  double noise() const { return m2_ - signal(); }
+  double noise() const { return moment2() - signal(); }
   /// Es/N0 as a ratio; capped to [1e-3, 1e6] so callers can take its log.
   double esn0() const;
   double count() const { return count_; }
 
  private:
+  double moment2() const { return count_ >= warmup_ ? m2_ : (count_ ? m2_ / count_ : 0.0); }
+  double moment4() const { return count_ >= warmup_ ? m4_ : (count_ ? m4_ / count_ : 0.0); }
   double alpha_;
-  double m2_ = 0.0, m4_ = 0.0, count_ = 0.0;
+  uint32_t warmup_;
+  double m2_ = 0.0, m4_ = 0.0;
+  uint32_t count_ = 0;
 };
 
 }  // namespace groundlink::dsp

@@ -77,6 +77,16 @@ TEST(DemodLink, BpskImpairedWithinHalfDb) {
   expect_ber_near_theory(r, 6.0, 0.5, "bpsk impaired");
 }
 
+TEST(DemodLink, QpskImpairedLowSnrNoSlipsNearTheory) {
+  // Es/N0 = 2 dB: the operating point of r=1/2 coded QPSK at Eb/N0 = 2 dB per information bit.
+  LinkSetup s = impaired(PskModulation::qpsk, -1.0);
+  s.nbits = 400000;
+  s.seed = 3;
+  const LinkResult r = run_link(s);
+  EXPECT_TRUE(r.status.carrier_lock);
+  expect_ber_near_theory(r, -1.0, 0.3, "qpsk impaired Es/N0 2 dB");
+}
+
 TEST(DemodLink, OqpskWorks) {
   LinkSetup s = impaired(PskModulation::oqpsk, 6.0);
   s.nbits = 300000;
@@ -84,6 +94,32 @@ TEST(DemodLink, OqpskWorks) {
   const LinkResult r = run_link(s);
   EXPECT_TRUE(r.status.carrier_lock);
   expect_ber_near_theory(r, 6.0, 0.5, "oqpsk impaired");
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodLink, QpskTracksLeoXBandDopplerRateAtLowSymbolRate) {
+  // 10 kHz/s at 100 ksym/s (4 sps): 1e4 / (4e5)^2 cycles/sample^2; over the run the carrier walks
+  // from 1% to about 11% of Rs, so the Costas loop must hand frequency over to the NCO.
+  LinkSetup s = impaired(PskModulation::qpsk, 6.0);
+  s.doppler_rate = 1e4 / (4e5 * 4e5);
+  s.nbits = 200000;
+  s.skip_bits = 20000;
+  // The ramp is 6.3e-6 rad/symbol^2: a 3rd-order loop follows it without lag.
+  s.demod.carrier_loop_order = 3;
+  s.demod.carrier_loop_bw = 0.005;
+  s.seed = 24;
+  const LinkResult r = run_link(s);
+  const double f_end = 0.01 / 4 + s.doppler_rate * (s.nbits / 2 * 4.0);
+  std::printf("[qpsk doppler] final f est %.5f, channel %.5f cycles/sample\n", r.status.freq_offset,
+              f_end);
+  EXPECT_TRUE(r.status.carrier_lock);
+  EXPECT_NEAR(r.status.freq_offset, f_end, 0.002);
+  expect_ber_near_theory(r, 6.0, 0.5, "qpsk doppler 10 kHz/s @100 ksym/s");
 }
 
 }  // namespace

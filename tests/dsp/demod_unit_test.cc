@@ -229,3 +229,24 @@ TEST(DemodConfig, RejectsOutOfRangeFieldsByName) {
 
 }  // namespace
 }  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodNco, MixMatchesDirectPhasorAcrossBlocksAndRetunes) {
+  Nco nco(64);
+  nco.set_frequency(0.0123);
+  std::vector<std::complex<float>> x(1000, {1.0f, 0.0f}), y(1000);
+  nco.mix(x.data(), y.data(), 300, -1);
+  nco.set_frequency(-0.2);
+  nco.mix(x.data() + 300, y.data() + 300, 700, -1);
+  for (size_t i = 0; i < 1000; ++i) {
+    const double ph = i < 300 ? 0.0123 * i : 0.0123 * 300 - 0.2 * (i - 300.0);
+    const std::complex<double> ref = std::polar(1.0, -2.0 * M_PI * ph);
+    ASSERT_NEAR(y[i].real(), ref.real(), 2e-5) << i;
+    ASSERT_NEAR(y[i].imag(), ref.imag(), 2e-5) << i;
+  }
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
