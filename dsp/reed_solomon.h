@@ -32,11 +32,23 @@ struct RsResult {
   int failed_codewords = 0; ///< codewords beyond capacity
 };
 
+/// Why codewords were rejected, cumulative since construction or reset().
+struct RsStats {
+  uint64_t codewords = 0;         ///< codewords decoded
+  uint64_t clean = 0;             ///< all-zero syndromes (fast path)
+  uint64_t fail_degree = 0;       ///< Berlekamp-Massey locator degree > E
+  uint64_t fail_roots = 0;        ///< locator degree != number of roots in transmitted positions
+  uint64_t fail_magnitude = 0;    ///< Forney gave a zero error value or a zero derivative
+  uint64_t fail_verify = 0;       ///< corrected word still has non-zero syndromes
+};
+
 class ReedSolomon {
  public:
   /// Throws std::invalid_argument naming the field and its allowed range.
   explicit ReedSolomon(const RsConfig& cfg);
   ~ReedSolomon();
+  ReedSolomon(const ReedSolomon&) = delete;
+  ReedSolomon& operator=(const ReedSolomon&) = delete;
 
   size_t codeword_len() const;   ///< 255 - virtual_fill
   size_t info_len() const;       ///< I * (255 - 2E - virtual_fill)
@@ -49,12 +61,25 @@ class ReedSolomon {
   RsResult decode(uint8_t* codeblock);
   /// True when every codeword has all-zero syndromes (no correction attempted).
   bool check(const uint8_t* codeblock) const;
+  /// Syndromes of every codeword, conventional-basis field elements: out[i * 2E + j] is
+  /// S_j = r_i(alpha^(11 * (128 - E + j))) of codeword i (I * 2E bytes). Uses config().simd;
+  /// every level gives identical bytes (the SIMD kernels are tested against the scalar path).
+  void syndromes(const uint8_t* codeblock, uint8_t* out) const;
+
+  /// Conventional <-> dual-basis (Berlekamp) symbol transform, CCSDS 131.0-B-4 §4.4.2 / Annex F.
+  static uint8_t to_dual(uint8_t conventional);
+  static uint8_t to_conventional(uint8_t dual);
+
+  /// Clears stats().
+  void reset();
+  const RsStats& stats() const { return stats_; }
 
   const RsConfig& config() const { return cfg_; }
 
  private:
   struct Impl;
   RsConfig cfg_;
+  RsStats stats_;
   Impl* impl_;
 };
 
