@@ -98,6 +98,10 @@ class FrameArchive {
 
   /// Frames with from <= ERT < to, optionally of one GVCID, ordered by ERT (then pass, sequence).
   /// The callback returns false to stop early. Returns the number of frames passed to it.
+  /// The callback runs on the caller's thread while the read connection is held: it must not
+  /// call query()/count()/passes() on this archive (store() from other threads goes on). A
+  /// long-running query holds its snapshot, so the WAL grows until it ends (SQLite cannot
+  /// checkpoint past an open reader).
   uint64_t query(framing::Timestamp from, framing::Timestamp to, std::optional<framing::Gvcid> gvcid,
                  const std::function<bool(const StoredFrame&)>& on_frame) const;
   /// Frames in the same range (all when no range given), optionally of one GVCID.
@@ -139,6 +143,7 @@ struct ArchiveWriterConfig {
 /// The archive's consumer thread. Subscribes to the bus (block policy: no frame is lost; a slow
 /// disk holds the receive chain back through the bus rather than dropping frames) and stores
 /// frames in batches. A failed batch (disk full, I/O error) is kept and retried, not dropped.
+/// The archive must outlive its writers.
 class ArchiveWriter {
  public:
   /// Called on the writer thread after each COMMIT with the total acknowledged so far and the
