@@ -320,6 +320,17 @@ std::vector<PassRecord> FrameArchive::passes() const {
   return out;
 }
 
+bool FrameArchive::has_pass(int64_t pass_id) const {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  Stmt s;
+  if (sqlite3_prepare_v2(rdb_, "SELECT 1 FROM passes WHERE id = ?", -1, &s.s, nullptr) != SQLITE_OK)
+    fail(rdb_, "cannot look up pass");
+  sqlite3_bind_int64(s.s, 1, pass_id);
+  const int rc = sqlite3_step(s.s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(rdb_, "cannot look up pass");
+  return rc == SQLITE_ROW;
+}
+
 namespace {
 
 int bind_frame(sqlite3_stmt* s, int64_t pass_id, const framing::Frame& f) {
@@ -521,6 +532,9 @@ ArchiveWriter::ArchiveWriter(FrameArchive& archive, framing::FrameBus& bus, int6
                              ArchiveWriterConfig config, AckCallback on_ack)
     : archive_(archive), bus_(bus), pass_id_(pass_id), config_(config), on_ack_(std::move(on_ack)) {
   config_.validate();
+  if (!archive_.has_pass(pass_id))
+    throw std::invalid_argument("archive writer: pass " + std::to_string(pass_id) + " is not in '" +
+                                archive_.path() + "' (FrameArchive::begin_pass first)");
   sub_ = bus_.subscribe("archive", framing::DeliveryPolicy::block, config_.queue_capacity);
   thread_ = std::thread([this] { run(); });
 }

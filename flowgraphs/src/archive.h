@@ -90,6 +90,7 @@ class FrameArchive {
   /// Records a new pass; returns its id (frames refer to it).
   int64_t begin_pass(const PassRecord& pass);
   std::vector<PassRecord> passes() const;
+  bool has_pass(int64_t pass_id) const;
 
   /// Stores frames in one transaction; when it returns they are committed (see durability).
   /// Throws ArchiveError on failure, in which case none of them is stored.
@@ -111,7 +112,8 @@ class FrameArchive {
 
   /// Deletes frames whose ERT is more than retention_days before `now` (seconds since 1970),
   /// and passes left without frames that started before the cutoff. Returns frames deleted.
-  /// No-op when retention_days is 0.
+  /// No-op when retention_days is 0. Retention goes by ERT, the time the archive is queried by:
+  /// a replayed recording older than the retention period is removed at the next run.
   uint64_t apply_retention(int64_t now_unix_seconds);
   uint64_t apply_retention();  ///< with the system clock
 
@@ -150,6 +152,8 @@ class ArchiveWriter {
   /// number in this batch. Must not block for long: the writer waits for it.
   using AckCallback = std::function<void(uint64_t total, std::size_t batch)>;
 
+  /// Throws std::invalid_argument for a bad config or a pass_id the archive does not have
+  /// (a frame that can never be stored would otherwise be retried for ever).
   ArchiveWriter(FrameArchive& archive, framing::FrameBus& bus, int64_t pass_id,
                 ArchiveWriterConfig config = {}, AckCallback on_ack = {});
   ~ArchiveWriter();  ///< stop()

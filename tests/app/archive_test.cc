@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,6 +168,7 @@ TEST(FrameArchive, AcknowledgedFramesSurviveKill9) {
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent that failed before killing us
     ::close(fds[0]);
     int code = 0;
     try {
@@ -600,18 +602,20 @@ TEST(FrameArchive, CorruptArchiveIsReportedNotCrashed) {
 TEST(FrameArchive, WriterConfigIsValidated) {
   TempDir dir;
   FrameArchive a(config_for(dir.file("v.db")));
+  const int64_t pass = a.begin_pass(PassRecord{0, kPassStart, "p", "s", ""});
   FrameBus bus;
+  EXPECT_THROW(ArchiveWriter(a, bus, pass + 1), std::invalid_argument);  // no such pass
   ArchiveWriterConfig wc;
   wc.batch_frames = 0;
   try {
-    ArchiveWriter w(a, bus, 1, wc);
+    ArchiveWriter w(a, bus, pass, wc);
     FAIL() << "batch_frames 0 accepted";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("batch_frames"), std::string::npos) << e.what();
   }
   wc = {};
   wc.batch_interval = 0ms;
-  EXPECT_THROW(ArchiveWriter(a, bus, 1, wc), std::invalid_argument);
+  EXPECT_THROW(ArchiveWriter(a, bus, pass, wc), std::invalid_argument);
   EXPECT_EQ(bus.subscriber_count(), 0u);
 }
 
