@@ -116,6 +116,8 @@ class Subscription {
 
 using SubscriptionPtr = std::shared_ptr<Subscription>;
 
+/// One bus per pass: close() is final (a new pass gets a new bus). The bus must outlive the
+/// objects that unsubscribe from it (e.g. app::ArchiveWriter).
 class FrameBus {
  public:
   FrameBus();
