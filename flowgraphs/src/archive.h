@@ -149,7 +149,7 @@ struct ArchiveWriterConfig {
 class ArchiveWriter {
  public:
   /// Called on the writer thread after each COMMIT with the total acknowledged so far and the
-  /// number in this batch. Must not block for long: the writer waits for it.
+  /// number in this batch. Must not block for long (the writer waits for it) and must not throw.
   using AckCallback = std::function<void(uint64_t total, std::size_t batch)>;
 
   /// Throws std::invalid_argument for a bad config or a pass_id the archive does not have
