@@ -16,7 +16,7 @@
 #include "chain_config.h"
 #include "cli.h"
 #include "commands.h"
-#include "frame_collector.h"
+#include "pass_pipeline.h"
 #include "profile.h"
 #include "sigmf.h"
 
@@ -51,7 +51,8 @@ int cmd_decode(int argc, char** argv) {
              {"start-time", "ISO8601", "pass start for ERT (SigMF: core:datetime; default: file time 0 = 1970)", ""},
              {"scale", "X", "softf32: soft units per input unit (0 = from the signal level)", "0"},
              {"frames-out", "FILE", "write decoded frames back to back to FILE", ""},
-             {"all-frames", "", "with --frames-out, write erred frames too (default: good and undetermined)", ""}});
+             {"all-frames", "", "with --frames-out, write erred frames too (default: good and undetermined)", ""},
+             {"archive", "DB", "store the frames in this SQLite frame archive (created when missing)", ""}});
   if (!args.parse(argc, argv)) return kExitOk;
   if (!args.has("profile")) throw UsageError("--profile is required (known: see flowgraphs/profiles)");
   if (!args.has("input")) throw UsageError("--input is required");
@@ -143,12 +144,25 @@ int cmd_decode(int argc, char** argv) {
     throw UsageError(std::string("--input: ") + e.what());
   }
 
-  FrameCollector collector(args.get("frames-out"), args.has("all-frames"));
-  dec->set_frame_handler([&collector](const framing::Frame& f) { collector.add(f); });
+  PipelineConfig pc;
+  pc.archive_path = args.get("archive");
+  pc.frames_out = args.get("frames-out");
+  pc.all_frames = args.has("all-frames");
+  pc.pass.start = t0;
+  pc.pass.profile = profile.name;
+  pc.pass.source = input;
+  std::unique_ptr<PassPipeline> pipeline;
+  try {
+    pipeline = std::make_unique<PassPipeline>(pc);
+  } catch (const std::exception& e) {
+    throw UsageError(e.what());
+  }
+  dec->set_frame_handler([&pipeline](const framing::Frame& f) { pipeline->on_frame(f); });
   const auto w0 = std::chrono::steady_clock::now();
   tb->run();
+  pipeline->finish();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
-  collector.close();
+  const FrameCollector& collector = pipeline->collector();
 
   const auto c = dec->counters();
   const double info_bits = static_cast<double>(c.symbols_in) * profile.information_rate();
@@ -164,6 +178,7 @@ int cmd_decode(int argc, char** argv) {
       {"sync_losses", c.sync_losses},
       {"soft_symbols", c.symbols_in},
       {"frames_written", collector.written()},
+      {"frames_archived", pipeline->archived()},
       {"elapsed_s", elapsed},
       {"info_bits_per_s", elapsed > 0 ? info_bits / elapsed : 0.0},
   };
