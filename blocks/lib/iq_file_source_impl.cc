@@ -29,6 +29,7 @@ class iq_file_source_impl : public iq_file_source {
     if (!d_file) throw std::runtime_error("cannot open '" + path + "': " + std::strerror(errno));
     const uint64_t bytes = static_cast<uint64_t>(st.st_size);
     d_total = bytes / d_bytes;
+    d_trailing = bytes % d_bytes;
     if (bytes % d_bytes)
       d_logger->warn("{}: file ends in {} bytes that are not a whole {} sample (truncated recording?); "
                      "they are ignored", path, bytes % d_bytes, format);
@@ -41,6 +42,7 @@ class iq_file_source_impl : public iq_file_source {
   uint64_t nonfinite_count() const override { return d_nonfinite; }
   uint64_t samples_total() const override { return d_total; }
   uint64_t samples_read() const override { return d_read; }
+  uint64_t trailing_bytes() const override { return d_trailing; }
 
   int work(int noutput_items, gr_vector_const_void_star&, gr_vector_void_star& output_items) override {
     auto* out = static_cast<gr_complex*>(output_items[0]);
@@ -82,7 +84,7 @@ class iq_file_source_impl : public iq_file_source {
  private:
   std::FILE* d_file = nullptr;
   size_t d_bytes = 8;
-  uint64_t d_total = 0;
+  uint64_t d_total = 0, d_trailing = 0;
   std::atomic<uint64_t> d_read{0}, d_nonfinite{0};
   std::vector<uint8_t> d_buf;
 };

@@ -186,6 +186,12 @@ int cmd_decode(int argc, char** argv) {
     const auto s = demod->status();
     j["samples"] = iq->samples_read();
     j["nonfinite_samples"] = iq->nonfinite_count();
+    j["truncated_bytes"] = iq->trailing_bytes();
+    if (iq->trailing_bytes())
+      spdlog::warn("{}: truncated recording: the last {} bytes are not a whole {} sample", input,
+                   iq->trailing_bytes(), format);
+    if (iq->nonfinite_count())
+      spdlog::warn("{}: {} NaN/Inf samples were replaced by zeros", input, iq->nonfinite_count());
     j["carrier_lock"] = s.carrier_lock;
     j["ebn0_db_estimate"] = s.ebn0_db;
     j["freq_offset_hz"] = s.freq_offset_hz;

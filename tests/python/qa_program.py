@@ -89,5 +89,120 @@ class qa_program(unittest.TestCase):
         self.assertIn("PASS: 40 of 40", out)
 
 
+
+class qa_program_iq(unittest.TestCase):
+    """generate -> SigMF -> decode: the IQ path, its truth, determinism and bad recordings."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.stem = os.path.join(cls.tmp.name, "pass")
+        rc, out, err = run("generate", "--profile", "ccsds-concatenated", "--frames", "30", "--ebn0", "6",
+                           "--freq-offset", "15000", "--doppler-rate", "3000", "--clock-ppm", "30",
+                           "--phase", "1.0", "--lead-in", "6000", "--seed", "5", "--out", cls.stem,
+                           "--datetime", "2026-03-01T12:00:00.25Z")
+        assert rc == 0, err
+        cls.gen = last_json(out)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_sigmf_metadata_holds_the_truth(self):
+        with open(self.stem + ".sigmf-meta") as f:
+            meta = json.load(f)
+        self.assertEqual(meta["global"]["core:datatype"], "cf32_le")
+        self.assertEqual(meta["global"]["core:sample_rate"], 8e6)
+        self.assertEqual(meta["captures"][0]["core:datetime"], "2026-03-01T12:00:00.25Z")
+        truth = meta["global"]["groundlink:truth"]
+        self.assertEqual(truth["frames"], 30)
+        self.assertEqual(truth["seed"], 5)
+        self.assertEqual(truth["freq_offset_hz"], 15000)
+        size = os.path.getsize(self.stem + ".sigmf-data")
+        self.assertEqual(size, 8 * truth["samples"])
+
+    def test_decode_sigmf_recovers_every_frame(self):
+        rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", self.stem + ".sigmf-meta")
+        self.assertEqual(rc, 0, err)
+        s = last_json(out)
+        self.assertEqual(s["frames_good"], 30)
+        self.assertEqual(s["frames_bad"], 0)
+        self.assertTrue(s["carrier_lock"])
+        self.assertAlmostEqual(s["ebn0_db_estimate"], 6.0, delta=0.7)
+
+    def test_replay_is_deterministic_with_ert(self):
+        import sqlite3
+        rows = []
+        for k in range(2):
+            db = os.path.join(self.tmp.name, f"replay{k}.sqlite")
+            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", self.stem + ".sigmf-data",
+                               "--archive", db)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(last_json(out)["frames_archived"], 30)
+            con = sqlite3.connect(db)
+            rows.append(con.execute("SELECT ert_s, ert_ps, data FROM frames ORDER BY ert_s, ert_ps").fetchall())
+            con.close()
+        self.assertEqual(len(rows[0]), 30)
+        self.assertEqual(rows[0], rows[1])
+        # ERTs follow the recording's start (2026-03-01T12:00:00.25Z = 1772366400.25 s) and increase.
+        first = rows[0][0]
+        self.assertEqual(first[0], 1772366400 + int(first[0] - 1772366400))
+        self.assertGreaterEqual(first[0], 1772366400)
+        self.assertLess(first[0], 1772366400 + 60)
+        erts = [r[0] * 10**12 + r[1] for r in rows[0]]
+        self.assertEqual(erts, sorted(erts))
+
+    def test_bad_recordings_are_reported(self):
+        # Truncated: a partial last sample is reported and the rest decodes.
+        trunc = os.path.join(self.tmp.name, "trunc.cf32")
+        with open(self.stem + ".sigmf-data", "rb") as f:
+            data = f.read()
+        with open(trunc, "wb") as f:
+            f.write(data[: (len(data) // 16) * 8 + 3])
+        rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", trunc, "--format", "cf32",
+                           "--sample-rate", "8e6")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("truncated", err)
+        self.assertEqual(last_json(out)["truncated_bytes"], 3)
+        self.assertGreater(last_json(out)["frames_good"], 5)
+        # NaN and Inf samples: counted, replaced, decoding continues.
+        nan = os.path.join(self.tmp.name, "nan.cf32")
+        iq = np.fromfile(self.stem + ".sigmf-data", dtype=np.complex64).copy()
+        iq[200000:200100] = np.nan
+        iq[300000] = np.inf
+        iq.tofile(nan)
+        rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", nan, "--format", "cf32",
+                           "--sample-rate", "8e6")
+        self.assertEqual(rc, 0, err)
+        s = last_json(out)
+        self.assertEqual(s["nonfinite_samples"], 101)
+        self.assertGreaterEqual(s["frames_good"], 28)
+        # Raw IQ without a sample rate, and SigMF metadata missing its sample rate: exit 2, named.
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", nan, "--format", "cf32")
+        self.assertEqual(rc, 2)
+        self.assertIn("--sample-rate", err)
+        bad = os.path.join(self.tmp.name, "bad")
+        with open(bad + ".sigmf-data", "wb") as f:
+            f.write(data[:800])
+        with open(bad + ".sigmf-meta", "w") as f:
+            json.dump({"global": {"core:datatype": "cf32_le"}, "captures": []}, f)
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", bad + ".sigmf-meta")
+        self.assertEqual(rc, 2)
+        self.assertIn("core:sample_rate", err)
+        # Wrong sample format for the datatype.
+        with open(bad + ".sigmf-meta", "w") as f:
+            json.dump({"global": {"core:datatype": "cu64", "core:sample_rate": 8e6}, "captures": []}, f)
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", bad + ".sigmf-meta")
+        self.assertEqual(rc, 2)
+        self.assertIn("core:datatype", err)
+        # An empty file.
+        empty = os.path.join(self.tmp.name, "empty.cf32")
+        open(empty, "wb").close()
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", empty, "--format", "cf32",
+                         "--sample-rate", "8e6")
+        self.assertEqual(rc, 2)
+        self.assertIn("no whole", err)
+
+
 if __name__ == "__main__":
     unittest.main()

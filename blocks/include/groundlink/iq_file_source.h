@@ -22,6 +22,8 @@ class GROUNDLINK_API iq_file_source : virtual public gr::sync_block {
   virtual uint64_t nonfinite_count() const = 0;
   virtual uint64_t samples_total() const = 0;
   virtual uint64_t samples_read() const = 0;
+  /// Bytes at the end of the file that do not make a whole sample (a truncated recording).
+  virtual uint64_t trailing_bytes() const = 0;
 };
 
 }  // namespace gr::groundlink

@@ -41,5 +41,6 @@ void bind_psk_demod(py::module& m) {
       .def(py::init(&gl::iq_file_source::make), py::arg("path"), py::arg("format"))
       .def("nonfinite_count", &gl::iq_file_source::nonfinite_count)
       .def("samples_total", &gl::iq_file_source::samples_total)
-      .def("samples_read", &gl::iq_file_source::samples_read);
+      .def("samples_read", &gl::iq_file_source::samples_read)
+      .def("trailing_bytes", &gl::iq_file_source::trailing_bytes);
 }
