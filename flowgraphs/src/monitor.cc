@@ -2,6 +2,7 @@
 #include "monitor.h"
 
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -258,6 +259,50 @@ void MonitorConfig::validate() const {
     throw std::invalid_argument("monitor.max_body_bytes must be 0 .. 1048576, got " +
                                 std::to_string(max_body_bytes));
   }
+}
+
+MonitorConfig monitor_config_from_yaml(const YAML::Node& monitor) {
+  MonitorConfig cfg;
+  if (!monitor || monitor.IsNull()) return cfg;
+  if (!monitor.IsMap()) throw std::invalid_argument("monitor must be a mapping");
+  auto integer = [](const YAML::Node& v, const std::string& key, long long lo, long long hi) {
+    long long x = 0;
+    try {
+      x = v.as<long long>();
+    } catch (const YAML::Exception&) {
+      throw std::invalid_argument("monitor." + key + " must be an integer " + std::to_string(lo) +
+                                  " .. " + std::to_string(hi));
+    }
+    if (x < lo || x > hi) {
+      throw std::invalid_argument("monitor." + key + " must be " + std::to_string(lo) + " .. " +
+                                  std::to_string(hi) + ", got " + std::to_string(x));
+    }
+    return x;
+  };
+  for (const auto& kv : monitor) {
+    const std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (key == "address") {
+      if (!v.IsScalar()) throw std::invalid_argument("monitor.address must be an address literal");
+      cfg.address = v.as<std::string>();
+    } else if (key == "port") {
+      cfg.port = static_cast<uint16_t>(integer(v, key, 0, 65535));
+    } else if (key == "request_timeout_ms") {
+      cfg.request_timeout = std::chrono::milliseconds(integer(v, key, 1, 600000));
+    } else if (key == "max_connections") {
+      cfg.max_connections = static_cast<std::size_t>(integer(v, key, 1, 1024));
+    } else if (key == "max_header_bytes") {
+      cfg.max_header_bytes = static_cast<std::size_t>(integer(v, key, 512, 1 << 20));
+    } else if (key == "max_body_bytes") {
+      cfg.max_body_bytes = static_cast<std::size_t>(integer(v, key, 0, 1 << 20));
+    } else {
+      throw std::invalid_argument("monitor." + key +
+                                  " is not a known field (address, port, request_timeout_ms, "
+                                  "max_connections, max_header_bytes, max_body_bytes)");
+    }
+  }
+  cfg.validate();
+  return cfg;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,10 @@
 #include <utility>
 #include <vector>
 
+namespace YAML {
+class Node;
+}
+
 namespace groundlink::app {
 
 /// Metric labels, name -> value. Names follow the Prometheus data model
@@ -146,6 +150,13 @@ struct MonitorConfig {
   /// Throws std::invalid_argument naming the field ("monitor.port") and its allowed range.
   void validate() const;
 };
+
+/// Reads the station configuration's `monitor:` mapping, e.g.
+///   monitor: {address: 127.0.0.1, port: 9464, request_timeout_ms: 5000, max_connections: 16,
+///             max_header_bytes: 8192, max_body_bytes: 4096}
+/// Absent keys keep their defaults; an unknown key or a bad value throws std::invalid_argument
+/// naming "monitor.<key>". The result is validated.
+MonitorConfig monitor_config_from_yaml(const YAML::Node& monitor);
 
 /// The HTTP server. start() binds and spawns the monitor thread; stop() (from any thread,
 /// idempotent) closes the listener and every connection and joins the thread. The registry

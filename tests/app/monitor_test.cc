@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <yaml-cpp/yaml.h>
 
 #include "monitor.h"
 
@@ -400,6 +401,52 @@ TEST(MonitorServer, ConfigIsValidated) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("monitor.max_connections"), std::string::npos);
   }
+}
+
+TEST(MonitorServer, ConfigFromYaml) {
+  const MonitorConfig c = monitor_config_from_yaml(YAML::Load(
+      "{address: '::1', port: 0, request_timeout_ms: 250, max_connections: 4,"
+      " max_header_bytes: 2048, max_body_bytes: 0}"));
+  EXPECT_EQ(c.address, "::1");
+  EXPECT_EQ(c.port, 0);
+  EXPECT_EQ(c.request_timeout, 250ms);
+  EXPECT_EQ(c.max_connections, 4u);
+  EXPECT_EQ(c.max_header_bytes, 2048u);
+  EXPECT_EQ(c.max_body_bytes, 0u);
+  EXPECT_EQ(monitor_config_from_yaml(YAML::Node()).port, MonitorConfig().port);
+  auto error = [](const char* yaml) {
+    try {
+      monitor_config_from_yaml(YAML::Load(yaml));
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error("{port: 70000}").find("monitor.port"), std::string::npos);
+  EXPECT_NE(error("{port: http}").find("monitor.port"), std::string::npos);
+  EXPECT_NE(error("{adress: 127.0.0.1}").find("monitor.adress"), std::string::npos);
+  EXPECT_NE(error("{address: example.org}").find("monitor.address"), std::string::npos);
+  EXPECT_NE(error("{request_timeout_ms: 0}").find("monitor.request_timeout_ms"),
+            std::string::npos);
+  EXPECT_NE(error("[1, 2]").find("monitor"), std::string::npos);
+}
+
+TEST(MonitorServer, ServesOnIpv6Loopback) {
+  MetricsRegistry reg;
+  MonitorConfig cfg = test_config();
+  cfg.address = "::1";
+  MonitorServer server(cfg, reg);
+  try {
+    server.start();
+  } catch (const std::runtime_error& e) {
+    GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
+  }
+  EXPECT_EQ(server.endpoint(), "[::1]:" + std::to_string(server.port()));
+  Client c(server.port(), "::1");
+  c.send("GET /metrics HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
 }
 
 TEST(MonitorServer, EphemeralPortBindErrorsAndRestart) {
