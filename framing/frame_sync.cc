@@ -181,18 +181,28 @@ void FrameSynchronizer::search(const BlockCallback&) {
 void FrameSynchronizer::check_next() {
   const uint64_t expect = block_start_ + block_bits_;
   const int slip = cfg_.bit_slip;
-  int best_d = 0;
-  int best_e = INT_MAX;
-  for (int d = -slip; d <= slip; ++d) {
-    const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(d));
-    if (s < base_) continue;
-    const int e = corr_.bit_errors(at(s), inverted_);
-    if (e < best_e || (e == best_e && std::abs(d) < std::abs(best_d))) {
-      best_e = e;
-      best_d = d;
-    }
-  }
   const int tol = state_ == SyncState::check ? cfg_.search_max_errors : cfg_.lock_max_errors;
+  // The expected position is tried first with the full tolerance. A slipped position must match
+  // with the search tolerance: at low SNR a Viterbi error burst on the ASM can make a position
+  // one bit off look slightly better than the true one, and a wrong slip costs the frame, while
+  // a real slip leaves ~16 errors at the old position (the ASM's autocorrelation sidelobes).
+  int best_d = 0;
+  int best_e = corr_.bit_errors(at(expect), inverted_);
+  if (best_e > tol) {
+    int se = INT_MAX;
+    for (int d = -slip; d <= slip; ++d) {
+      if (d == 0) continue;
+      const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(d));
+      if (s < base_) continue;
+      const int e = corr_.bit_errors(at(s), inverted_);
+      if (e < se || (e == se && std::abs(d) < std::abs(best_d))) {
+        se = e;
+        best_d = d;
+      }
+    }
+    if (se <= cfg_.search_max_errors) best_e = se;
+    else best_d = 0;
+  }
   if (best_e <= tol) {
     const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(best_d));
     const int c = corr_.correlate(at(s));
