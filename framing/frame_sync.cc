@@ -86,12 +86,19 @@ void FrameSynchronizer::process(const dsp::soft_t* soft, size_t n, const BlockCa
 }
 
 void FrameSynchronizer::process_bits(const uint8_t* bits, size_t n, const BlockCallback& cb) {
+  stats_.bits += n;
   while (n > 0) {
-    const size_t m = std::min(n, scratch_.size());
-    for (size_t i = 0; i < m; ++i) scratch_[i] = bits[i] ? dsp::kSoftOne : dsp::kSoftZero;
-    process(scratch_.data(), m, cb);
-    bits += m;
-    n -= m;
+    const size_t take = std::min(n, buf_.size() - len_);
+    // Straight into the window as +-127, branch-free (random bits defeat branch prediction).
+    dsp::soft_t* __restrict dst = buf_.data() + len_;
+    const uint8_t* __restrict src = bits;
+    for (size_t i = 0; i < take; ++i)
+      dst[i] = static_cast<dsp::soft_t>(static_cast<int>(src[i] & 1) * 254 - 127);
+    len_ += take;
+    bits += take;
+    n -= take;
+    run(cb);
+    compact();
   }
 }
 
