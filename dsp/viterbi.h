@@ -9,6 +9,17 @@
 //  - decode_block(): a terminated block (encoder starts in state 0, 6 zero tail bits appended):
 //    exact maximum-likelihood decode of the whole block.
 //  - Kernels: scalar reference, AVX2, AVX-512 behind runtime dispatch; all bit-exact.
+//
+// Conventions shared by encoder, decoder and tests
+// ------------------------------------------------
+// Shift register: reg = (reg << 1 | u_t) & 0x7F, so bit 0 is the newest input bit u_t and bit 6
+// is u_{t-6}. The connection vectors of §3.3 are written input-side first (G1 = 1111001 taps
+// u_t, u_{t-1}, u_{t-2}, u_{t-3}, u_{t-6}), hence in this register they read bit-reversed:
+// G1 -> 0x4F, G2 -> 0x6D (the same masks libfec calls V27POLYB / V27POLYA).
+// Decoder state = the 6 newest bits (reg & 0x3F); from state s the input b leads to
+// (s << 1 | b) & 0x3F, so state ns has the predecessors ns >> 1 and (ns >> 1) | 32.
+// Both polynomials have taps at u_t and u_{t-6}, which gives every butterfly the symmetry
+// used by all kernels: flipping either end bit of reg complements both output symbols.
 #pragma once
 
 #include <cstddef>
@@ -30,10 +41,30 @@ const char* to_string(ConvRate r);
 /// Information bits per channel symbol (0.5 for r1_2, 0.875 for r7_8).
 double code_rate(ConvRate r);
 
+/// CCSDS 131.0-B-4 §3.5 puncturing pattern of one rate: `period` encoder steps; for step j,
+/// bit j of c1_mask / c2_mask says whether C1(j) / C2(j) is transmitted. Within a step C1 goes
+/// before C2 (§3.3.2), e.g. rate 3/4 (C1: 1 0 1, C2: 1 1 0) sends C1(1) C2(1) C2(2) C1(3).
+struct PuncturePattern {
+  unsigned period;
+  uint32_t c1_mask;
+  uint32_t c2_mask;
+  unsigned symbols_per_period() const;
+};
+PuncturePattern puncture_pattern(ConvRate r);
+
+/// Register masks of the two generators in the shift-register convention above.
+constexpr uint32_t kConvPolyG1 = 0x4F;  ///< G1 = 1111001 (171 octal), §3.3
+constexpr uint32_t kConvPolyG2 = 0x6D;  ///< G2 = 1011011 (133 octal), §3.3
+constexpr unsigned kConvTailBits = 6;   ///< K-1 zero bits return the encoder to state 0
+
 struct ConvCodeConfig {
   ConvRate rate = ConvRate::r1_2;
   bool invert_g2 = true;  ///< CCSDS inverts the G2 output (131.0-B-4 §3.3 Note). false = NASA-standard.
 };
+
+/// The configuration the standard prescribes for a rate: the rate 1/2 code of §3.3 inverts G2;
+/// the punctured encoder of §3.5 (figure 3-2 there, 130.1-G figure 4-2) has no inverter.
+ConvCodeConfig ccsds_conv_code(ConvRate rate);
 
 class ConvEncoder {
  public:
@@ -55,12 +86,55 @@ struct ViterbiConfig {
   ConvCodeConfig code;
   /// Decisions kept before a bit is released in streaming mode. >= 5*K; the default is long
   /// enough that streaming loses no sensitivity against block decoding (see tests).
+  /// Allowed 16..65536 (values below 5*K = 35 lose sensitivity; tests use 32 to show it).
   size_t traceback = 96;
   /// Largest number of decoded bits one process() call may produce before output is released
   /// (sizes the internal decision memory, allocated once in the constructor).
+  /// Bits are released chunk_bits at a time, each chunk costing one traceback over
+  /// chunk_bits + traceback decisions. Allowed 64..2^26.
   size_t chunk_bits = 8192;
   SimdLevel simd = default_simd_level();
 };
+
+namespace detail {
+
+/// Branch-metric signs of the 32 butterflies (i, i+32) -> (2i, 2i+1). Butterfly i's branch
+/// i -> 2i (reg = 2i) emits (c1, c2) = (parity(2i & G1), parity(2i & G2) ^ invert_g2); its
+/// branch metric is the correlation B_i = (c1 ? s0 : -s0) + (c2 ? s1 : -s1) and, by the end-tap
+/// symmetry, the other three branches have metrics -B_i (i+32 -> 2i, i -> 2i+1) and
+/// +B_i (i+32 -> 2i+1). Bit i of neg0 / neg1 is set where c1 / c2 is 0 (s0 / s1 negated).
+struct ViterbiBranchTable {
+  uint32_t neg0 = 0;
+  uint32_t neg1 = 0;
+  int16_t sign0[32];  ///< +1 / -1 per butterfly (same information, for sign-multiply kernels)
+  int16_t sign1[32];
+};
+
+/// Add-compare-select over n trellis steps.
+///  metrics: 64 path metrics (natural state order) in and out, larger = more likely; kept
+///           within +-4096 of each other on return (renormalised, see viterbi.cc).
+///  pairs:   2 soft values per step (C1, C2; depunctured, erasure = 0).
+///  dec:     one 64-bit word per step, bit ns set when state ns's survivor comes from the
+///           upper predecessor (ns >> 1) | 32; a tie keeps the lower predecessor.
+/// Every kernel produces the same decisions bit for bit; metrics may differ by a common
+/// offset per step (renormalisation), which never changes a decision.
+using AcsKernel = void (*)(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs,
+                           size_t n, uint64_t* dec);
+void acs_scalar(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
+                uint64_t* dec);
+void acs_avx2(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
+              uint64_t* dec);
+void acs_avx512(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
+                uint64_t* dec);
+/// The kernel for a level (clamped to what the CPU runs).
+AcsKernel acs_kernel(SimdLevel level);
+ViterbiBranchTable make_branch_table(bool invert_g2);
+
+/// Traces back n steps (decision words dec[0..n-1]) from `state` at the end; writes the
+/// decided input bits of steps [0, n_out) to out[0..n_out-1]; returns the state before step 0.
+uint32_t traceback(const uint64_t* dec, size_t n, uint32_t state, uint8_t* out, size_t n_out);
+
+}  // namespace detail
 
 class ViterbiDecoder {
  public:
@@ -73,11 +147,17 @@ class ViterbiDecoder {
   /// Streaming: consumes all n soft symbols, writes decoded bits to out, returns how many.
   /// out must hold at least max_output(n) bytes.
   size_t process(const soft_t* soft, size_t n, uint8_t* out);
-  /// End of stream: releases every bit still inside (traceback from the best state).
+  /// End of stream: releases every bit still inside (traceback from the best state), including
+  /// a step whose symbols were only partly received (the missing ones count as erasures);
+  /// then resets, so the next process() starts a new stream.
   size_t flush(uint8_t* out);
+  /// Upper bound of the bits one process() call with n symbols (or flush(), n = 0) writes:
+  /// n + 8 + chunk_bits + traceback (every rate has at least as many symbols as steps).
   size_t max_output(size_t n_symbols) const;
 
   /// Terminated block (start and end state 0): n symbols including the tail; returns info bits.
+  /// Resets the streaming state. Blocks longer than chunk_bits + traceback steps grow the
+  /// decision memory once (8 bytes per step) so that the whole block is decoded exactly.
   size_t decode_block(const soft_t* soft, size_t n, uint8_t* out);
 
   const ViterbiConfig& config() const { return cfg_; }

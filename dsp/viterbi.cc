@@ -1,0 +1,358 @@
+// CCSDS 131.0-B-4 §3 convolutional encoder and the soft-decision Viterbi decoder: rates,
+// puncturing, depuncturing, the scalar reference kernel, dispatch, traceback and streaming.
+#include "dsp/viterbi.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace groundlink::dsp {
+
+// ---------------------------------------------------------------------------------------------
+// Rates and puncturing (CCSDS 131.0-B-4 §3.5, table 3-1; 130.1-G table 4-1)
+// ---------------------------------------------------------------------------------------------
+
+ConvRate conv_rate_from_string(const std::string& s) {
+  if (s == "1/2") return ConvRate::r1_2;
+  if (s == "2/3") return ConvRate::r2_3;
+  if (s == "3/4") return ConvRate::r3_4;
+  if (s == "5/6") return ConvRate::r5_6;
+  if (s == "7/8") return ConvRate::r7_8;
+  throw std::invalid_argument("conv rate: '" + s + "' is not one of 1/2, 2/3, 3/4, 5/6, 7/8");
+}
+
+const char* to_string(ConvRate r) {
+  switch (r) {
+    case ConvRate::r1_2: return "1/2";
+    case ConvRate::r2_3: return "2/3";
+    case ConvRate::r3_4: return "3/4";
+    case ConvRate::r5_6: return "5/6";
+    case ConvRate::r7_8: return "7/8";
+  }
+  return "?";
+}
+
+double code_rate(ConvRate r) {
+  const PuncturePattern p = puncture_pattern(r);
+  return static_cast<double>(p.period) / p.symbols_per_period();
+}
+
+unsigned PuncturePattern::symbols_per_period() const {
+  return static_cast<unsigned>(__builtin_popcount(c1_mask) + __builtin_popcount(c2_mask));
+}
+
+PuncturePattern puncture_pattern(ConvRate r) {
+  // Bit j (LSB first) = column j+1 of the table; 1 = transmitted.
+  switch (r) {
+    case ConvRate::r1_2: return {1, 0b1, 0b1};
+    case ConvRate::r2_3: return {2, 0b01, 0b11};                   // C1: 1 0      C2: 1 1
+    case ConvRate::r3_4: return {3, 0b101, 0b011};                 // C1: 1 0 1    C2: 1 1 0
+    case ConvRate::r5_6: return {5, 0b10101, 0b01011};             // C1: 1 0 1 0 1  C2: 1 1 0 1 0
+    case ConvRate::r7_8: return {7, 0b1010001, 0b0101111};         // C1: 1 0 0 0 1 0 1
+  }                                                                // C2: 1 1 1 1 0 1 0
+  throw std::invalid_argument("conv rate: unknown value");
+}
+
+ConvCodeConfig ccsds_conv_code(ConvRate rate) {
+  ConvCodeConfig c;
+  c.rate = rate;
+  c.invert_g2 = rate == ConvRate::r1_2;
+  return c;
+}
+
+namespace {
+
+inline uint32_t parity7(uint32_t x) { return static_cast<uint32_t>(__builtin_parity(x)); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Encoder
+// ---------------------------------------------------------------------------------------------
+
+ConvEncoder::ConvEncoder(const ConvCodeConfig& cfg) : cfg_(cfg) { (void)puncture_pattern(cfg.rate); }
+
+void ConvEncoder::reset() {
+  state_ = 0;
+  punct_pos_ = 0;
+}
+
+size_t ConvEncoder::encode(const uint8_t* bits, size_t n, uint8_t* symbols) {
+  const PuncturePattern p = puncture_pattern(cfg_.rate);
+  const uint32_t inv = cfg_.invert_g2 ? 1u : 0u;
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    state_ = ((state_ << 1) | (bits[i] & 1u)) & 0x7Fu;
+    if ((p.c1_mask >> punct_pos_) & 1u) symbols[k++] = static_cast<uint8_t>(parity7(state_ & kConvPolyG1));
+    if ((p.c2_mask >> punct_pos_) & 1u)
+      symbols[k++] = static_cast<uint8_t>(parity7(state_ & kConvPolyG2) ^ inv);
+    if (++punct_pos_ == p.period) punct_pos_ = 0;
+  }
+  return k;
+}
+
+size_t ConvEncoder::terminate(uint8_t* symbols) {
+  const uint8_t zeros[kConvTailBits] = {};
+  return encode(zeros, kConvTailBits, symbols);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels: table, scalar reference, dispatch, traceback
+// ---------------------------------------------------------------------------------------------
+
+namespace detail {
+
+ViterbiBranchTable make_branch_table(bool invert_g2) {
+  ViterbiBranchTable bt;
+  for (uint32_t i = 0; i < 32; ++i) {
+    const uint32_t reg = 2 * i;  // branch i -> 2i: u_{t-6} = 0, u_t = 0
+    const uint32_t c1 = parity7(reg & kConvPolyG1);
+    const uint32_t c2 = parity7(reg & kConvPolyG2) ^ (invert_g2 ? 1u : 0u);
+    if (!c1) bt.neg0 |= 1u << i;
+    if (!c2) bt.neg1 |= 1u << i;
+    bt.sign0[i] = c1 ? 1 : -1;
+    bt.sign1[i] = c2 ? 1 : -1;
+  }
+  return bt;
+}
+
+// Metric range. A branch metric is at most 2*128 in magnitude. Every state is reachable from
+// the best state of 6 steps earlier, so the spread of the 64 metrics stays below
+// 2*6*256 = 3072. The SIMD kernels renormalise (subtract state 0's metric) every 16 steps, so
+// between renormalisations a metric is within 3072 + 16*256 = 7168 of zero: int16 never
+// overflows, and since a common offset never changes a compare, all kernels decide alike.
+void acs_scalar(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
+                uint64_t* dec) {
+  int32_t m[64];
+  int32_t next[64];
+  for (int i = 0; i < 64; ++i) m[i] = metrics[i];
+  for (size_t t = 0; t < n; ++t) {
+    const int32_t s0 = pairs[2 * t];
+    const int32_t s1 = pairs[2 * t + 1];
+    uint64_t d = 0;
+    for (int i = 0; i < 32; ++i) {
+      const int32_t b = bt.sign0[i] * s0 + bt.sign1[i] * s1;
+      // new state 2i: from i with +b (lower) or from i+32 with -b (upper)
+      const int32_t l0 = m[i] + b, u0 = m[i + 32] - b;
+      // new state 2i+1: from i with -b or from i+32 with +b
+      const int32_t l1 = m[i] - b, u1 = m[i + 32] + b;
+      const bool d0 = u0 > l0, d1 = u1 > l1;  // ties keep the lower predecessor
+      next[2 * i] = d0 ? u0 : l0;
+      next[2 * i + 1] = d1 ? u1 : l1;
+      d |= static_cast<uint64_t>(d0) << (2 * i);
+      d |= static_cast<uint64_t>(d1) << (2 * i + 1);
+    }
+    dec[t] = d;
+    const int32_t ref = next[0];
+    for (int i = 0; i < 64; ++i) m[i] = next[i] - ref;
+  }
+  for (int i = 0; i < 64; ++i) metrics[i] = static_cast<int16_t>(m[i]);
+}
+
+AcsKernel acs_kernel(SimdLevel level) {
+  switch (clamp_simd_level(level)) {
+    case SimdLevel::avx512: return acs_avx512;
+    case SimdLevel::avx2: return acs_avx2;
+    default: return acs_scalar;
+  }
+}
+
+uint32_t traceback(const uint64_t* dec, size_t n, uint32_t state, uint8_t* out, size_t n_out) {
+  // State ns at the end of step t holds u_t in bit 0; its survivor predecessor is
+  // (ns >> 1) | (decision << 5).
+  uint64_t s = state & 63u;
+  size_t t = n;
+  while (t > n_out) {
+    --t;
+    s = (s >> 1) | (((dec[t] >> s) & 1u) << 5);
+  }
+  while (t > 0) {
+    --t;
+    out[t] = static_cast<uint8_t>(s & 1u);
+    s = (s >> 1) | (((dec[t] >> s) & 1u) << 5);
+  }
+  return static_cast<uint32_t>(s);
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Decoder
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr int16_t kUnreachable = -4096;  // start metric of states a terminated block cannot be in
+
+uint32_t best_state(const int16_t* m) {
+  uint32_t best = 0;
+  for (uint32_t i = 1; i < 64; ++i)
+    if (m[i] > m[best]) best = i;
+  return best;
+}
+
+}  // namespace
+
+struct ViterbiDecoder::Impl {
+  detail::ViterbiBranchTable bt;
+  detail::AcsKernel acs = nullptr;
+  PuncturePattern pp{};
+  alignas(64) int16_t metrics[64];
+  std::vector<uint64_t> dec;    // decisions of the steps not yet released
+  size_t ndec = 0;
+  std::vector<soft_t> pairs;    // depunctured symbol pairs, chunk_bits steps
+  // Depuncturer position: step within the pattern period, slot (0 = C1, 1 = C2) of the next
+  // transmitted symbol, and the current step's pair as far as received.
+  unsigned pos = 0;
+  unsigned slot = 0;
+  bool partial = false;  // at least one symbol of the current step has arrived
+  soft_t cur[2] = {0, 0};
+
+  bool transmitted(unsigned p, unsigned s) const {
+    return (((s == 0 ? pp.c1_mask : pp.c2_mask) >> p) & 1u) != 0;
+  }
+  void advance_slot(size_t* k) {
+    if (slot == 1) {
+      pairs[2 * *k] = cur[0];
+      pairs[2 * *k + 1] = cur[1];
+      ++*k;
+      slot = 0;
+      partial = false;
+      if (++pos == pp.period) pos = 0;
+    } else {
+      slot = 1;
+    }
+  }
+  /// Depunctures symbols into pairs until max_steps steps are complete or the input ends;
+  /// punctured slots become erasures (0), so a step whose last slot is punctured completes as
+  /// soon as its last transmitted symbol arrives. *used = symbols consumed.
+  size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
+    size_t k = 0;
+    size_t i = 0;
+    while (k < max_steps) {
+      if (!transmitted(pos, slot)) {
+        cur[slot] = 0;
+      } else {
+        if (i == n) break;
+        cur[slot] = soft[i++];
+        partial = true;
+      }
+      advance_slot(&k);
+    }
+    *used = i;
+    return k;
+  }
+  /// Runs the trellis over up to max_steps steps of the input; advances soft / n.
+  void feed(const soft_t*& soft, size_t& n, size_t max_steps) {
+    size_t steps = 0;
+    size_t used = 0;
+    if (pp.period == 1 && slot == 0 && n >= 2) {
+      // Unpunctured and pair-aligned: the input already is the pair array.
+      steps = std::min(max_steps, n / 2);
+      used = 2 * steps;
+      acs(bt, metrics, soft, steps, dec.data() + ndec);
+    } else {
+      steps = depuncture(soft, n, &used, std::min(max_steps, pairs.size() / 2));
+      if (steps > 0) acs(bt, metrics, pairs.data(), steps, dec.data() + ndec);
+    }
+    ndec += steps;
+    soft += used;
+    n -= used;
+  }
+  /// Completes a step of which only C1 arrived (C2 = erasure).
+  void complete_partial() {
+    if (!partial) return;
+    pairs[0] = cur[0];
+    pairs[1] = 0;
+    acs(bt, metrics, pairs.data(), 1, dec.data() + ndec);
+    ++ndec;
+    partial = false;
+    slot = 0;
+  }
+};
+
+ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
+    : cfg_(cfg), simd_(clamp_simd_level(cfg.simd)), impl_(std::make_unique<Impl>()) {
+  if (cfg.traceback < 16 || cfg.traceback > 65536)
+    throw std::invalid_argument("ViterbiConfig.traceback: must be in 16..65536 (>= 35 = 5*K advised)");
+  if (cfg.chunk_bits < 64 || cfg.chunk_bits > (size_t{1} << 26))
+    throw std::invalid_argument("ViterbiConfig.chunk_bits: must be in 64..67108864");
+  impl_->pp = puncture_pattern(cfg.code.rate);
+  impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
+  impl_->acs = detail::acs_kernel(simd_);
+  impl_->dec.resize(cfg.chunk_bits + cfg.traceback);
+  impl_->pairs.resize(2 * (cfg.chunk_bits + cfg.traceback));
+  reset();
+}
+
+ViterbiDecoder::~ViterbiDecoder() = default;
+
+void ViterbiDecoder::reset() {
+  Impl& m = *impl_;
+  std::fill(std::begin(m.metrics), std::end(m.metrics), int16_t{0});  // unknown start state
+  m.ndec = 0;
+  m.pos = 0;
+  m.slot = 0;
+  m.partial = false;
+  m.cur[0] = m.cur[1] = 0;
+}
+
+size_t ViterbiDecoder::max_output(size_t n_symbols) const {
+  return n_symbols + 8 + cfg_.chunk_bits + cfg_.traceback;
+}
+
+size_t ViterbiDecoder::process(const soft_t* soft, size_t n, uint8_t* out) {
+  Impl& m = *impl_;
+  const size_t cap = cfg_.chunk_bits + cfg_.traceback;
+  size_t written = 0;
+  while (n > 0) {
+    m.feed(soft, n, cap - m.ndec);
+    if (m.ndec == cap) {
+      // Release all but the last `traceback` decided steps: one traceback from the best state
+      // over chunk_bits + traceback decisions (CCSDS 130.1-G §4: a path memory of 5*K or more
+      // merges the survivors with high probability).
+      const size_t release = cfg_.chunk_bits;
+      detail::traceback(m.dec.data(), m.ndec, best_state(m.metrics), out + written, release);
+      std::memmove(m.dec.data(), m.dec.data() + release, cfg_.traceback * sizeof(uint64_t));
+      m.ndec = cfg_.traceback;
+      written += release;
+    }
+  }
+  return written;
+}
+
+size_t ViterbiDecoder::flush(uint8_t* out) {
+  Impl& m = *impl_;
+  // The stream may end inside a step: the symbols not received are erasures. process() never
+  // leaves the decision memory full, so there is room for that step.
+  m.complete_partial();
+  const size_t n = m.ndec;
+  if (n > 0) detail::traceback(m.dec.data(), n, best_state(m.metrics), out, n);
+  reset();
+  return n;
+}
+
+size_t ViterbiDecoder::decode_block(const soft_t* soft, size_t n, uint8_t* out) {
+  Impl& m = *impl_;
+  reset();
+  for (int i = 1; i < 64; ++i) m.metrics[i] = kUnreachable;
+  // Steps in n symbols: whole periods plus the steps begun in the last partial period.
+  const PuncturePattern& p = m.pp;
+  const unsigned spp = p.symbols_per_period();
+  size_t steps = (n / spp) * p.period;
+  for (size_t rem = n % spp, j = 0; rem > 0; ++j) {
+    const unsigned c = ((p.c1_mask >> j) & 1u) + ((p.c2_mask >> j) & 1u);
+    rem = rem >= c ? rem - c : 0;
+    ++steps;
+  }
+  if (m.dec.size() < steps + 1) m.dec.resize(steps + 1);  // one-time growth for long blocks
+  while (n > 0) m.feed(soft, n, m.dec.size() - m.ndec);
+  m.complete_partial();
+  const size_t total = m.ndec;
+  const size_t info = total > kConvTailBits ? total - kConvTailBits : 0;
+  if (total > 0) detail::traceback(m.dec.data(), total, 0, out, info);
+  reset();
+  return info;
+}
+
+}  // namespace groundlink::dsp
