@@ -19,6 +19,19 @@ const char* to_string(SyncState s) {
 }
 
 namespace {
+
+// Eight soft bits (first = MSB) -> one byte, bit = (soft > 0), without branches: per byte,
+// (low 7 bits + 127) carries into bit 7 exactly when the low bits are nonzero (no carry crosses
+// bytes: 127 + 127 < 256); with the sign bit clear that means soft >= 1. The multiply gathers
+// bit 0 of each byte (little-endian: byte 0 is the first bit) into the top byte, byte 0 highest.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "pack8 assumes a little-endian load");
+inline unsigned pack8(const dsp::soft_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  const uint64_t m = ((v & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) & ~v & 0x8080808080808080ULL;
+  return static_cast<unsigned>(((m >> 7) * 0x8040201008040201ULL) >> 56);
+}
+
 [[noreturn]] void bad(const std::string& field, const std::string& range, long long v) {
   throw std::invalid_argument("frame_sync." + field + " must be in " + range + ", got " +
                               std::to_string(v));
@@ -257,11 +270,7 @@ bool FrameSynchronizer::emit_pending(const BlockCallback& cb) {
   if (block_start_ + block_bits_ > base_ + len_) return false;
   const dsp::soft_t* p = at(block_start_);
   const uint8_t flip = inverted_ ? 0xFF : 0x00;
-  for (size_t i = 0; i < cfg_.block_bytes; ++i, p += 8) {
-    unsigned b = 0;
-    for (int k = 0; k < 8; ++k) b = b << 1 | (p[k] > 0 ? 1u : 0u);
-    out_[i] = static_cast<uint8_t>(b ^ flip);
-  }
+  for (size_t i = 0; i < cfg_.block_bytes; ++i, p += 8) out_[i] = static_cast<uint8_t>(pack8(p) ^ flip);
   SyncedBlock blk;
   blk.data = out_.data();
   blk.size = out_.size();
