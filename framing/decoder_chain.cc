@@ -1,6 +1,7 @@
 #include "framing/decoder_chain.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -29,6 +30,8 @@ void DecoderChainConfig::validate() const {
   if (viterbi_traceback < 35 || viterbi_traceback > 4096)
     throw std::invalid_argument("chain.viterbi_traceback must be in 35..4096, got " +
                                 std::to_string(viterbi_traceback));
+  if (symbol_rate_hz < 0 || !(symbol_rate_hz < 1e12))
+    throw std::invalid_argument("chain.symbol_rate_hz must be 0 (no ERT) or in (0, 1e12)");
   frame.validate();
   FrameSyncConfig s = sync;
   s.block_bytes = frame.block_length();
@@ -45,6 +48,7 @@ struct DecoderChain::Branch {
   uint64_t skip = 0;       ///< symbols still to discard to reach the alignment
   bool has_held = false;
   Frame held;
+  dsp::NrzmDecoder nrzm;
 };
 
 DecoderChain::DecoderChain(const DecoderChainConfig& cfg) : cfg_(cfg) {
@@ -72,6 +76,7 @@ DecoderChain::DecoderChain(const DecoderChainConfig& cfg) : cfg_(cfg) {
   }
   // flush() releases the traceback window plus whatever the last chunk left inside.
   bits_.resize(2 * bits_cap + 2 * cfg_.viterbi_traceback + 64);
+  if (cfg_.nrzm && cfg_.coding == ChannelCoding::none) soft_scratch_.resize(kChunkSymbols);
   scratch_.data.reserve(cfg_.frame.frame_length);
   reset();
 }
@@ -98,6 +103,7 @@ void DecoderChain::activate_all(uint64_t at) {
     b.skip = (want + P - at % P) % P;
     b.start_sym = at + b.skip;
     if (b.vit) b.vit->reset();
+    b.nrzm.reset();
     b.sync.reset();
     b.has_held = false;
     b.running = true;
@@ -157,6 +163,10 @@ void DecoderChain::feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, cons
   if (n == 0) return;
   const uint64_t losses_before = b.sync.stats().sync_losses;
   if (!b.vit) {
+    if (cfg_.nrzm) {
+      b.nrzm.process_soft(sym, n, soft_scratch_.data());  // n <= kChunkSymbols
+      sym = soft_scratch_.data();
+    }
     b.sync.process(sym, n, [&](const SyncedBlock& blk) { on_block(b, blk, cb); });
   } else {
     const size_t m = b.vit->process(sym, n, bits_.data());
@@ -166,7 +176,8 @@ void DecoderChain::feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, cons
   after_sync(b);
 }
 
-void DecoderChain::bits_to_sync(Branch& b, const uint8_t* bits, size_t n, const FrameCallback& cb) {
+void DecoderChain::bits_to_sync(Branch& b, uint8_t* bits, size_t n, const FrameCallback& cb) {
+  if (cfg_.nrzm) b.nrzm.process(bits, n, bits);  // in place, bits_ is the chain's scratch
   b.sync.process_bits(bits, n, [&](const SyncedBlock& blk) { on_block(b, blk, cb); });
 }
 
@@ -194,7 +205,11 @@ void DecoderChain::on_block(Branch& b, const SyncedBlock& blk, const FrameCallba
   // Stream bit j of this alignment ends at channel symbol start + ceil((j+1)*syms/bits) - 1.
   const uint64_t j = blk.symbol_index;
   f.symbol_index = b.start_sym + ((j + 1) * period_syms_ + period_bits_ - 1) / period_bits_ - 1;
-  f.ert_ps = 0;
+  f.ert_ps = cfg_.symbol_rate_hz > 0
+                 ? cfg_.start_time_ps +
+                       static_cast<int64_t>(std::llround(static_cast<double>(f.symbol_index) * 1e12 /
+                                                         cfg_.symbol_rate_hz))
+                 : 0;
   if (blk.state == SyncState::flywheel) ++stats_.flywheel_frames;
   if (unconfirmed) {
     b.has_held = true;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "dsp/nrz.h"
 #include "dsp/soft.h"
 #include "dsp/viterbi.h"
 #include "framing/frame.h"
@@ -32,6 +33,12 @@ struct DecoderChainConfig {
   ChannelCoding coding = ChannelCoding::conv;
   dsp::ConvCodeConfig conv;          ///< rate and G2 inversion (coding == conv)
   size_t viterbi_traceback = 96;
+  /// The bit stream is NRZ-M (CCSDS 401.0-B §2.4.6): differentially decoded after the Viterbi
+  /// decoder (or on the soft input when uncoded), before frame sync.
+  bool nrzm = false;
+  /// ERT stamping: Frame::ert_ps = start_time_ps + symbol_index / symbol_rate_hz. 0 = no ERT.
+  double symbol_rate_hz = 0.0;
+  int64_t start_time_ps = 0;
   /// ASM and synchroniser tolerances; sync.block_bytes is derived from frame (ignored here).
   FrameSyncConfig sync;
   TransferFrameConfig frame;
@@ -81,7 +88,7 @@ class DecoderChain {
  private:
   struct Branch;
   void feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, const FrameCallback& cb);
-  void bits_to_sync(Branch& b, const uint8_t* bits, size_t n, const FrameCallback& cb);
+  void bits_to_sync(Branch& b, uint8_t* bits, size_t n, const FrameCallback& cb);
   void on_block(Branch& b, const SyncedBlock& blk, const FrameCallback& cb);
   void deliver(Frame& f, const FrameCallback& cb);
   void after_sync(Branch& b);
@@ -96,6 +103,7 @@ class DecoderChain {
   uint64_t sym_pos_ = 0;     ///< absolute index of the next input symbol
   uint64_t sequence_ = 0;
   std::vector<uint8_t> bits_;
+  std::vector<dsp::soft_t> soft_scratch_;
   Frame scratch_;
   DecoderChainStats stats_;
 };

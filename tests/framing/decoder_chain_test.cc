@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "dsp/nrz.h"
 #include "dsp/randomizer.h"
 #include "dsp/reed_solomon.h"
 #include "dsp/viterbi.h"
@@ -219,4 +220,66 @@ TEST(DecoderChain, UncodedSoftBits) {
     EXPECT_EQ(got[i].sequence, i);
   }
   EXPECT_GE(good, 25u);
+}
+
+namespace {
+
+// n CADUs (ASM + randomized TM frame with FECF, no RS) after `lead` random bits.
+std::vector<uint8_t> plain_cadu_bits(std::mt19937& rng, size_t n, size_t len, size_t lead,
+                                     std::vector<std::vector<uint8_t>>& frames) {
+  const uint8_t asm_bytes[4] = {0x1A, 0xCF, 0xFC, 0x1D};
+  std::vector<uint8_t> bits;
+  for (size_t i = 0; i < lead; ++i) bits.push_back(rng() & 1);
+  for (size_t i = 0; i < n; ++i) {
+    auto f = test::make_tm_frame(rng, len, 0x44, 3, static_cast<uint8_t>(i), static_cast<uint8_t>(i), true);
+    frames.push_back(f);
+    dsp::ccsds_randomize(f.data(), f.size());
+    test::append_bits(bits, asm_bytes, 4);
+    test::append_bits(bits, f.data(), f.size());
+  }
+  return bits;
+}
+
+}  // namespace
+
+TEST(DecoderChain, NrzmUncodedAndAfterViterbiWithErt) {
+  for (bool conv : {false, true}) {
+    std::mt19937 rng(conv ? 61 : 60);
+    std::vector<std::vector<uint8_t>> frames;
+    auto bits = plain_cadu_bits(rng, 40, 600, 333, frames);
+    dsp::NrzmEncoder nenc;
+    nenc.process(bits.data(), bits.size(), bits.data());
+    std::vector<uint8_t> sym = bits;
+    if (conv) {
+      dsp::ConvEncoder enc;
+      sym.resize(2 * bits.size());
+      sym.resize(enc.encode(bits.data(), bits.size(), sym.data()));
+    }
+    // Inverted channel: NRZ-M is transparent to it (only the first bit is lost).
+    auto soft = test::to_soft(sym, conv ? 0.6 : 0.2, 40.0, rng);
+    for (auto& v : soft) v = static_cast<dsp::soft_t>(-v);
+    DecoderChainConfig cfg;
+    cfg.coding = conv ? framing::ChannelCoding::conv : framing::ChannelCoding::none;
+    cfg.nrzm = true;
+    cfg.frame.format = FrameFormat::tm;
+    cfg.frame.frame_length = 600;
+    cfg.frame.fecf = true;
+    cfg.symbol_rate_hz = 2e6;
+    cfg.start_time_ps = 1'700'000'000'000'000'000LL;
+    DecoderChain chain(cfg);
+    std::vector<Frame> got;
+    chain.process(soft.data(), soft.size(), got);
+    chain.flush(got);
+    ASSERT_EQ(got.size(), 40u) << conv;
+    size_t good = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_FALSE(got[i].inverted);
+      if (got[i].quality == FrameQuality::good) {
+        ++good;
+        EXPECT_EQ(got[i].data, frames[i]);
+      }
+      EXPECT_EQ(got[i].ert_ps, cfg.start_time_ps + static_cast<int64_t>(got[i].symbol_index) * 500000);
+    }
+    EXPECT_GE(good, 38u) << conv;
+  }
 }
