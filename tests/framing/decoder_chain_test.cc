@@ -283,3 +283,52 @@ TEST(DecoderChain, NrzmUncodedAndAfterViterbiWithErt) {
     EXPECT_GE(good, 38u) << conv;
   }
 }
+
+TEST(DecoderChain, PuncturedRatesFindTheirAlignment) {
+  // CCSDS 131.0-B-4 §3.5: a punctured stream can start at any symbol of the puncturing period;
+  // the chain runs one decoder per offset until one locks.
+  struct Case { dsp::ConvRate rate; size_t syms; size_t lead; };
+  for (const Case& c : {Case{dsp::ConvRate::r2_3, 3, 2}, Case{dsp::ConvRate::r3_4, 4, 3},
+                        Case{dsp::ConvRate::r7_8, 8, 5}}) {
+    std::mt19937 rng(70 + static_cast<unsigned>(c.syms));
+    std::vector<std::vector<uint8_t>> frames;
+    auto bits = plain_cadu_bits(rng, 20, 400, 500, frames);
+    const auto code = dsp::ccsds_conv_code(c.rate);
+    dsp::ConvEncoder enc(code);
+    std::vector<uint8_t> sym(2 * bits.size());
+    sym.resize(enc.encode(bits.data(), bits.size(), sym.data()));
+    sym.erase(sym.begin(), sym.begin() + static_cast<long>(c.lead));  // start mid-period
+    auto soft = test::to_soft(sym, 0.3, 40.0, rng);
+    DecoderChainConfig cfg;
+    cfg.coding = framing::ChannelCoding::conv;
+    cfg.conv = code;
+    cfg.frame.format = FrameFormat::tm;
+    cfg.frame.frame_length = 400;
+    cfg.frame.fecf = true;
+    DecoderChain chain(cfg);
+    EXPECT_EQ(chain.alignments(), c.syms);
+    std::vector<Frame> got;
+    chain.process(soft.data(), soft.size(), got);
+    chain.flush(got);
+    ASSERT_EQ(got.size(), 20u) << to_string(c.rate);
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].quality, FrameQuality::good) << to_string(c.rate) << " " << i;
+      EXPECT_EQ(got[i].data, frames[i]);
+    }
+    EXPECT_EQ(chain.stats().locked_alignment,
+              static_cast<int>((c.syms - c.lead % c.syms) % c.syms)) << to_string(c.rate);
+  }
+}
+
+TEST(DecoderChain, ConfigValidation) {
+  DecoderChainConfig cfg;
+  cfg.frame.frame_length = 1115;
+  cfg.sync.search_max_errors = 20;
+  EXPECT_THROW(DecoderChain{cfg}, std::invalid_argument);
+  cfg = {};
+  cfg.viterbi_traceback = 10;
+  EXPECT_THROW(DecoderChain{cfg}, std::invalid_argument);
+  cfg = {};
+  cfg.symbol_rate_hz = -1;
+  EXPECT_THROW(DecoderChain{cfg}, std::invalid_argument);
+}
