@@ -164,9 +164,9 @@ void FrameSynchronizer::search(const BlockCallback&) {
     int e = corr_.word_errors(sr, false);
     bool inv = false;
     if (e > tol) {
-      if (!cfg_.detect_inverted) continue;
-      e = corr_.word_errors(sr, true);
-      if (e > tol) continue;
+      // Errors against the complemented marker are the complement count: one popcount per bit.
+      if (!cfg_.detect_inverted || static_cast<int>(L_) - e > tol) continue;
+      e = static_cast<int>(L_) - e;
       inv = true;
     }
     // Candidate ASM occupying [pos - L, pos).

@@ -155,6 +155,37 @@ void BM_DecoderChain_UncodedRs5(benchmark::State& state) {
 }
 BENCHMARK(BM_DecoderChain_UncodedRs5)->Unit(benchmark::kMillisecond);
 
+// Synchroniser alone on soft bits: searching through noise (no ASM), and locked on CADUs.
+void BM_FrameSync_SearchSoft(benchmark::State& state) {
+  std::mt19937 rng(5);
+  std::vector<dsp::soft_t> soft(1 << 20);
+  for (auto& v : soft) v = static_cast<dsp::soft_t>(static_cast<int>(rng() % 255) - 127);
+  framing::FrameSyncConfig cfg;
+  cfg.block_bytes = 1275;
+  cfg.search_max_errors = 0;  // nothing is found: a pure search
+  framing::FrameSynchronizer sync(cfg);
+  for (auto _ : state) sync.process(soft.data(), soft.size(), framing::BlockCallback{});
+  state.counters["bits"] = benchmark::Counter(static_cast<double>(state.iterations()) * soft.size(),
+                                              benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FrameSync_SearchSoft);
+
+void BM_FrameSync_LockedSoft(benchmark::State& state) {
+  const auto bits = cadu_bits();
+  std::vector<dsp::soft_t> soft(bits.size());
+  for (size_t i = 0; i < bits.size(); ++i) soft[i] = dsp::soft_from_bit(bits[i]);
+  framing::FrameSyncConfig cfg;
+  cfg.block_bytes = 1275;
+  framing::FrameSynchronizer sync(cfg);
+  for (auto _ : state) {
+    sync.reset();
+    sync.process(soft.data(), soft.size(), framing::BlockCallback{});
+  }
+  state.counters["bits"] = benchmark::Counter(static_cast<double>(state.iterations()) * soft.size(),
+                                              benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FrameSync_LockedSoft);
+
 void BM_Randomizer(benchmark::State& state) {
   std::vector<uint8_t> d(1275 * 64, 0x5A);
   for (auto _ : state) {
