@@ -49,6 +49,7 @@ struct DecoderChain::Branch {
   bool has_held = false;
   Frame held;
   dsp::NrzmDecoder nrzm;
+  BlockCallback on_block;  ///< built once: no std::function construction per chunk
 };
 
 DecoderChain::DecoderChain(const DecoderChainConfig& cfg) : cfg_(cfg) {
@@ -72,6 +73,8 @@ DecoderChain::DecoderChain(const DecoderChainConfig& cfg) : cfg_(cfg) {
       bits_cap = std::max(bits_cap, b->vit->max_output(kChunkSymbols));
     }
     b->held.data.reserve(cfg_.frame.frame_length);
+    Branch* raw = b.get();
+    b->on_block = [this, raw](const SyncedBlock& blk) { on_block(*raw, blk); };
     branches_.push_back(std::move(b));
   }
   // flush() releases the traceback window plus whatever the last chunk left inside.
@@ -119,11 +122,12 @@ void DecoderChain::flush(std::vector<Frame>& out) {
 }
 
 void DecoderChain::process(const dsp::soft_t* sym, size_t n, const FrameCallback& cb) {
+  cb_ = &cb;
   stats_.symbols += n;
   while (n > 0) {
     const size_t c = std::min(n, kChunkSymbols);
     for (auto& bp : branches_)
-      if (bp->running) feed_branch(*bp, sym, c, cb);
+      if (bp->running) feed_branch(*bp, sym, c);
     sym += c;
     n -= c;
     sym_pos_ += c;
@@ -151,9 +155,10 @@ void DecoderChain::process(const dsp::soft_t* sym, size_t n, const FrameCallback
       }
     }
   }
+  cb_ = nullptr;
 }
 
-void DecoderChain::feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, const FrameCallback& cb) {
+void DecoderChain::feed_branch(Branch& b, const dsp::soft_t* sym, size_t n) {
   if (b.skip > 0) {
     const size_t k = static_cast<size_t>(std::min<uint64_t>(b.skip, n));
     sym += k;
@@ -167,18 +172,18 @@ void DecoderChain::feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, cons
       b.nrzm.process_soft(sym, n, soft_scratch_.data());  // n <= kChunkSymbols
       sym = soft_scratch_.data();
     }
-    b.sync.process(sym, n, [&](const SyncedBlock& blk) { on_block(b, blk, cb); });
+    b.sync.process(sym, n, b.on_block);
   } else {
     const size_t m = b.vit->process(sym, n, bits_.data());
-    bits_to_sync(b, bits_.data(), m, cb);
+    bits_to_sync(b, bits_.data(), m);
   }
   stats_.sync_losses += b.sync.stats().sync_losses - losses_before;
   after_sync(b);
 }
 
-void DecoderChain::bits_to_sync(Branch& b, uint8_t* bits, size_t n, const FrameCallback& cb) {
+void DecoderChain::bits_to_sync(Branch& b, uint8_t* bits, size_t n) {
   if (cfg_.nrzm) b.nrzm.process(bits, n, bits);  // in place, bits_ is the chain's scratch
-  b.sync.process_bits(bits, n, [&](const SyncedBlock& blk) { on_block(b, blk, cb); });
+  b.sync.process_bits(bits, n, b.on_block);
 }
 
 void DecoderChain::after_sync(Branch& b) {
@@ -189,12 +194,12 @@ void DecoderChain::after_sync(Branch& b) {
   }
 }
 
-void DecoderChain::on_block(Branch& b, const SyncedBlock& blk, const FrameCallback& cb) {
+void DecoderChain::on_block(Branch& b, const SyncedBlock& blk) {
   const bool unconfirmed = blk.state == SyncState::search;
   if (unconfirmed && b.has_held) ++stats_.false_syncs;  // previous candidate never confirmed
   if (!unconfirmed && b.has_held) {
     b.has_held = false;
-    deliver(b.held, cb);
+    deliver(b.held);
   }
   Frame& f = unconfirmed ? b.held : scratch_;
   tfd_->decode(blk.data, blk.size, f);
@@ -215,10 +220,10 @@ void DecoderChain::on_block(Branch& b, const SyncedBlock& blk, const FrameCallba
     b.has_held = true;
     return;
   }
-  deliver(f, cb);
+  deliver(f);
 }
 
-void DecoderChain::deliver(Frame& f, const FrameCallback& cb) {
+void DecoderChain::deliver(Frame& f) {
   f.sequence = sequence_++;
   ++stats_.frames;
   switch (f.quality) {
@@ -233,25 +238,27 @@ void DecoderChain::deliver(Frame& f, const FrameCallback& cb) {
     ++stats_.gaps;
     stats_.frames_missing += f.frames_missing;
   }
-  if (cb) cb(f);
+  if (cb_ && *cb_) (*cb_)(f);
 }
 
 void DecoderChain::flush(const FrameCallback& cb) {
+  cb_ = &cb;
   for (auto& bp : branches_) {
     Branch& b = *bp;
     if (!b.running) continue;
     if (b.vit) {
       const size_t m = b.vit->flush(bits_.data());
-      bits_to_sync(b, bits_.data(), m, cb);
+      bits_to_sync(b, bits_.data(), m);
     }
-    b.sync.flush([&](const SyncedBlock& blk) { on_block(b, blk, cb); });
+    b.sync.flush(b.on_block);
     if (b.has_held) {
       // Unconfirmed at end of input: deliver only if its own checks passed.
       b.has_held = false;
-      if (b.held.quality != FrameQuality::erred) deliver(b.held, cb);
+      if (b.held.quality != FrameQuality::erred) deliver(b.held);
       else ++stats_.false_syncs;
     }
   }
+  cb_ = nullptr;
 }
 
 }  // namespace groundlink::framing

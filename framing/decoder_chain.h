@@ -87,10 +87,10 @@ class DecoderChain {
 
  private:
   struct Branch;
-  void feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, const FrameCallback& cb);
-  void bits_to_sync(Branch& b, uint8_t* bits, size_t n, const FrameCallback& cb);
-  void on_block(Branch& b, const SyncedBlock& blk, const FrameCallback& cb);
-  void deliver(Frame& f, const FrameCallback& cb);
+  void feed_branch(Branch& b, const dsp::soft_t* sym, size_t n);
+  void bits_to_sync(Branch& b, uint8_t* bits, size_t n);
+  void on_block(Branch& b, const SyncedBlock& blk);
+  void deliver(Frame& f);
   void after_sync(Branch& b);
   void activate_all(uint64_t at_symbol);
 
@@ -104,6 +104,7 @@ class DecoderChain {
   uint64_t sequence_ = 0;
   std::vector<uint8_t> bits_;
   std::vector<dsp::soft_t> soft_scratch_;
+  const FrameCallback* cb_ = nullptr;  ///< the caller's callback during process()/flush()
   Frame scratch_;
   DecoderChainStats stats_;
 };
