@@ -145,9 +145,10 @@ const uint32_t* viterbi_symbol_tables() {
 
 // The reference: the rules of kViterbiRenorm's comment, one state at a time.
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec) {
+                uint64_t* dec, TracebackJob* job) {
   uint8_t next[64];
   for (size_t t = 0; t < n; ++t) {
+    job->step();
     const uint32_t dist = viterbi_branch_distances(pairs[2 * t], pairs[2 * t + 1]);
     uint64_t d = 0;
     for (int i = 0; i < 32; ++i) {
@@ -224,7 +225,12 @@ struct ViterbiDecoder::Impl {
   detail::AcsKernel acs = nullptr;
   PuncturePattern pp{};
   alignas(64) uint8_t metrics[64];
-  std::vector<uint64_t> dec;    // decisions of the steps not yet released
+  // Decisions of the steps not yet released, double-buffered: while the full buffer is traced
+  // back (interleaved with the ACS), the ACS fills the other one.
+  std::vector<uint64_t> dec_buf[2];
+  int cur_buf = 0;
+  uint64_t* dec = nullptr;
+  size_t dec_cap = 0;
   size_t ndec = 0;
   std::vector<soft_t> pairs;    // depunctured symbol pairs, chunk_bits steps
   // Depuncturer position: step within the pattern period, slot (0 = C1, 1 = C2) of the next
@@ -269,17 +275,17 @@ struct ViterbiDecoder::Impl {
     return k;
   }
   /// Runs the trellis over up to max_steps steps of the input; advances soft / n.
-  void feed(const soft_t*& soft, size_t& n, size_t max_steps) {
+  void feed(const soft_t*& soft, size_t& n, size_t max_steps, detail::TracebackJob* job) {
     size_t steps = 0;
     size_t used = 0;
     if (pp.period == 1 && slot == 0 && n >= 2) {
       // Unpunctured and pair-aligned: the input already is the pair array.
       steps = std::min(max_steps, n / 2);
       used = 2 * steps;
-      acs(bt, metrics, soft, steps, dec.data() + ndec);
+      acs(bt, metrics, soft, steps, dec + ndec, job);
     } else {
       steps = depuncture(soft, n, &used, std::min(max_steps, pairs.size() / 2));
-      if (steps > 0) acs(bt, metrics, pairs.data(), steps, dec.data() + ndec);
+      if (steps > 0) acs(bt, metrics, pairs.data(), steps, dec + ndec, job);
     }
     ndec += steps;
     soft += used;
@@ -290,7 +296,8 @@ struct ViterbiDecoder::Impl {
     if (!partial) return;
     pairs[0] = cur[0];
     pairs[1] = 0;
-    acs(bt, metrics, pairs.data(), 1, dec.data() + ndec);
+    detail::TracebackJob idle;
+    acs(bt, metrics, pairs.data(), 1, dec + ndec, &idle);
     ++ndec;
     partial = false;
     slot = 0;
@@ -306,7 +313,9 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   impl_->pp = puncture_pattern(cfg.code.rate);
   impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
   impl_->acs = detail::acs_kernel(simd_);
-  impl_->dec.resize(cfg.chunk_bits + cfg.traceback);
+  for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);
+  impl_->dec = impl_->dec_buf[0].data();
+  impl_->dec_cap = impl_->dec_buf[0].size();
   impl_->pairs.resize(2 * (cfg.chunk_bits + cfg.traceback));
   reset();
 }
@@ -331,19 +340,29 @@ size_t ViterbiDecoder::process(const soft_t* soft, size_t n, uint8_t* out) {
   Impl& m = *impl_;
   const size_t cap = cfg_.chunk_bits + cfg_.traceback;
   size_t written = 0;
+  detail::TracebackJob job;  // traceback of the previous full buffer, overlapping the ACS
   while (n > 0) {
-    m.feed(soft, n, cap - m.ndec);
+    m.feed(soft, n, cap - m.ndec, &job);
     if (m.ndec == cap) {
       // Release all but the last `traceback` decided steps: one traceback from the best state
       // over chunk_bits + traceback decisions (CCSDS 130.1-G §4: a path memory of 5*K or more
-      // merges the survivors with high probability).
-      const size_t release = cfg_.chunk_bits;
-      detail::traceback(m.dec.data(), m.ndec, best_state(m.metrics), out + written, release);
-      std::memmove(m.dec.data(), m.dec.data() + release, cfg_.traceback * sizeof(uint64_t));
+      // merges the survivors with high probability). It runs inside the next ACS calls; the
+      // newest `traceback` decisions are copied to the other buffer, where the ACS goes on.
+      job.finish();  // the other buffer's traceback, if the ACS outran it
+      const int other = 1 - m.cur_buf;
+      std::memcpy(m.dec_buf[other].data(), m.dec + cfg_.chunk_bits, cfg_.traceback * sizeof(uint64_t));
+      job.dec = m.dec;
+      job.t = cap;
+      job.n_out = cfg_.chunk_bits;
+      job.state = best_state(m.metrics);
+      job.out = out + written;
+      written += cfg_.chunk_bits;
+      m.cur_buf = other;
+      m.dec = m.dec_buf[other].data();
       m.ndec = cfg_.traceback;
-      written += release;
     }
   }
+  job.finish();  // out is only ours during this call
   return written;
 }
 
@@ -353,7 +372,7 @@ size_t ViterbiDecoder::flush(uint8_t* out) {
   // leaves the decision memory full, so there is room for that step.
   m.complete_partial();
   const size_t n = m.ndec;
-  if (n > 0) detail::traceback(m.dec.data(), n, best_state(m.metrics), out, n);
+  if (n > 0) detail::traceback(m.dec, n, best_state(m.metrics), out, n);
   reset();
   return n;
 }
@@ -371,12 +390,16 @@ size_t ViterbiDecoder::decode_block(const soft_t* soft, size_t n, uint8_t* out) 
     rem = rem >= c ? rem - c : 0;
     ++steps;
   }
-  if (m.dec.size() < steps + 1) m.dec.resize(steps + 1);  // one-time growth for long blocks
-  while (n > 0) m.feed(soft, n, m.dec.size() - m.ndec);
+  auto& buf = m.dec_buf[m.cur_buf];
+  if (buf.size() < steps + 1) buf.resize(steps + 1);  // one-time growth for long blocks
+  m.dec = buf.data();
+  m.dec_cap = buf.size();
+  detail::TracebackJob idle;
+  while (n > 0) m.feed(soft, n, m.dec_cap - m.ndec, &idle);
   m.complete_partial();
   const size_t total = m.ndec;
   const size_t info = total > kConvTailBits ? total - kConvTailBits : 0;
-  if (total > 0) detail::traceback(m.dec.data(), total, 0, out, info);
+  if (total > 0) detail::traceback(m.dec, total, 0, out, info);
   reset();
   return info;
 }

@@ -138,21 +138,43 @@ const uint32_t* viterbi_symbol_tables();
 /// costs no errors at the advised input scale.
 constexpr uint8_t kViterbiRenorm = 128;
 
+/// A traceback advanced one step per trellis step inside the ACS kernels, so that the scalar,
+/// latency-bound traceback of one chunk runs on the integer units while the vector units do
+/// the add-compare-select of the next chunk (out-of-order overlap within one loop).
+struct TracebackJob {
+  const uint64_t* dec = nullptr;
+  size_t t = 0;      ///< steps left to trace; the next one is dec[t - 1]; 0 = idle
+  size_t n_out = 0;  ///< the decided bits of steps [0, n_out) are written to out
+  uint64_t state = 0;
+  uint8_t* out = nullptr;
+
+  void step() {
+    if (t == 0) return;
+    --t;
+    if (t < n_out) out[t] = static_cast<uint8_t>(state & 1u);
+    state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
+  }
+  void finish() {
+    while (t > 0) step();
+  }
+};
+
 /// Add-compare-select over n trellis steps.
 ///  metrics: 64 path metrics (natural state order) in and out, smaller = more likely.
 ///  pairs:   2 soft values per step (C1, C2; depunctured, erasure = 0).
 ///  dec:     one 64-bit word per step, bit ns set when state ns's survivor comes from the
 ///           upper predecessor (ns >> 1) | 32.
+///  job:     advanced by one step per trellis step (never null; may be idle).
 /// Every kernel produces the same decisions and metrics bit for bit.
 using AcsKernel = void (*)(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs,
-                           size_t n, uint64_t* dec);
+                           size_t n, uint64_t* dec, TracebackJob* job);
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec);
+                uint64_t* dec, TracebackJob* job);
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec);
+              uint64_t* dec, TracebackJob* job);
 /// Needs AVX-512 BW + VBMI (byte permutes); acs_kernel() falls back to AVX2 without VBMI.
 void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec);
+                uint64_t* dec, TracebackJob* job);
 /// The kernel for a level (clamped to what the CPU runs).
 AcsKernel acs_kernel(SimdLevel level);
 ViterbiBranchTable make_branch_table(bool invert_g2);

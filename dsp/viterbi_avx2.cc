@@ -8,7 +8,8 @@
 namespace groundlink::dsp::detail {
 
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec) {
+              uint64_t* dec,
+    TracebackJob* job) {
   const uint32_t* tab = viterbi_symbol_tables();
   alignas(32) uint8_t same_idx[32];
   alignas(32) uint8_t comp_idx[32];
@@ -23,7 +24,9 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
   __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 32));
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
 
+  TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
   for (size_t t = 0; t < n; ++t) {
+    tb.step();
     const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
     const __m256i dist = _mm256_set1_epi32(static_cast<int>(w));
     const __m256i p = _mm256_shuffle_epi8(dist, isame);
@@ -57,6 +60,7 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
   }
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics), lo);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 32), hi);
+  *job = tb;
 }
 
 }  // namespace groundlink::dsp::detail

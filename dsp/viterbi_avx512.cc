@@ -13,7 +13,8 @@
 namespace groundlink::dsp::detail {
 
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2"))) void acs_avx512(
-    const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n, uint64_t* dec) {
+    const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n, uint64_t* dec,
+    TracebackJob* job) {
   const uint32_t* tab = viterbi_symbol_tables();
   alignas(64) uint8_t pn_idx[64];
   alignas(64) uint8_t np_idx[64];
@@ -38,7 +39,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2"))) void acs_av
   __m512i hi = _mm512_shuffle_i64x2(nat, nat, 0xEE);  // [m32..63 | m32..63]
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
 
+  TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
   for (size_t t = 0; t < n; ++t) {
+    tb.step();
     const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
     const __m512i dist = _mm512_set1_epi32(static_cast<int>(w));
     const __m512i l = _mm512_adds_epu8(lo, _mm512_shuffle_epi8(dist, ipn));
@@ -52,6 +55,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2"))) void acs_av
              _pdep_u64(d >> 32, 0xAAAAAAAAAAAAAAAAull);
   }
   _mm512_storeu_si512(metrics, _mm512_mask_blend_epi64(0xF0, lo, hi));
+  *job = tb;
 }
 
 }  // namespace groundlink::dsp::detail

@@ -262,14 +262,15 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
     const auto bt = detail::make_branch_table(inv);
     std::vector<uint64_t> ref(n);
     alignas(64) uint8_t mref[64] = {};
-    detail::acs_scalar(bt, mref, pairs.data(), n, ref.data());
+    detail::TracebackJob idle;
+    detail::acs_scalar(bt, mref, pairs.data(), n, ref.data(), &idle);
     for (SimdLevel level : levels) {
       std::vector<uint64_t> d(n);
       alignas(64) uint8_t m[64] = {};
       // Run in uneven pieces so that tails and renormalisation points differ from scalar.
       for (size_t i = 0; i < n;) {
         const size_t piece = std::min<size_t>(n - i, 1 + rng() % 100);
-        detail::acs_kernel(level)(bt, m, pairs.data() + 2 * i, piece, d.data() + i);
+        detail::acs_kernel(level)(bt, m, pairs.data() + 2 * i, piece, d.data() + i, &idle);
         i += piece;
       }
       size_t mismatches = 0;
