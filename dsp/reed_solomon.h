@@ -7,11 +7,16 @@
 //  - A codeblock is I interleaved codewords: symbol j of codeword i is byte j*I + i.
 //  - decode() corrects in place; error-free codewords take a SIMD syndrome-only fast path.
 //  - A codeword beyond capacity is reported as a failure and left as received; a decode that
-//    would exceed E/2 corrections or lands on a non-codeword is a failure, never a "success".
+//    would exceed E corrections or lands on a non-codeword is a failure, never a "success"
+//    (stats() says which check rejected it).
+//  - Pitfall: the CCSDS pseudo-randomizer sequence is itself a codeword (for I = 1, 2, 4, 8), so
+//    RS success alone does not prove that a frame was received; check sync/header/FECF too.
+//  - const members may be called concurrently; decode() updates stats() and is not.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "dsp/cpu_features.h"
@@ -34,12 +39,12 @@ struct RsResult {
 
 /// Why codewords were rejected, cumulative since construction or reset().
 struct RsStats {
-  uint64_t codewords = 0;         ///< codewords decoded
-  uint64_t clean = 0;             ///< all-zero syndromes (fast path)
-  uint64_t fail_degree = 0;       ///< Berlekamp-Massey locator degree > E
-  uint64_t fail_roots = 0;        ///< locator degree != number of roots in transmitted positions
-  uint64_t fail_magnitude = 0;    ///< Forney gave a zero error value or a zero derivative
-  uint64_t fail_verify = 0;       ///< corrected word still has non-zero syndromes
+  uint64_t codewords = 0;       ///< codewords decoded
+  uint64_t clean = 0;           ///< all-zero syndromes (fast path)
+  uint64_t fail_degree = 0;     ///< Berlekamp-Massey locator length > E, or degree != length
+  uint64_t fail_roots = 0;      ///< locator degree != number of roots at transmitted positions
+  uint64_t fail_magnitude = 0;  ///< Forney gave a zero error value or a zero derivative
+  uint64_t fail_verify = 0;     ///< corrected word still has non-zero syndromes
 };
 
 class ReedSolomon {
@@ -55,7 +60,7 @@ class ReedSolomon {
   size_t codeblock_len() const;  ///< I * codeword_len()
 
   /// info: info_len() bytes -> codeblock: codeblock_len() bytes (info followed by check symbols,
-  /// interleaved as transmitted).
+  /// interleaved as transmitted). info may equal codeblock (in-place encoding).
   void encode(const uint8_t* info, uint8_t* codeblock) const;
   /// In-place decode of one codeblock of codeblock_len() bytes.
   RsResult decode(uint8_t* codeblock);
@@ -80,7 +85,7 @@ class ReedSolomon {
   struct Impl;
   RsConfig cfg_;
   RsStats stats_;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace groundlink::dsp

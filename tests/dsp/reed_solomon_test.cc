@@ -51,7 +51,8 @@ std::vector<uint8_t> random_bytes(std::mt19937& rng, size_t n) {
 }
 
 // Adds `count` symbol errors (distinct positions, non-zero values) to codeword `cw` of a block.
-void add_errors(std::mt19937& rng, std::vector<uint8_t>& block, int depth, int n, int cw, int count) {
+void add_errors(std::mt19937& rng, std::vector<uint8_t>& block, int depth, int n, int cw,
+                int count) {
   std::vector<int> pos(n);
   for (int i = 0; i < n; ++i) pos[i] = i;
   std::shuffle(pos.begin(), pos.end(), rng);
@@ -71,7 +72,8 @@ TEST(ReedSolomon, ConfigValidationNamesFieldAndRange) {
   EXPECT_NE(msg(cfg(10, 1, true)).find("RsConfig.e must be 8"), std::string::npos);
   EXPECT_NE(msg(cfg(16, 0, true)).find("RsConfig.interleave must be in 1..8"), std::string::npos);
   EXPECT_NE(msg(cfg(16, 9, true)).find("interleave"), std::string::npos);
-  EXPECT_NE(msg(cfg(16, 1, true, -1)).find("RsConfig.virtual_fill must be in 0..222"), std::string::npos);
+  EXPECT_NE(msg(cfg(16, 1, true, -1)).find("RsConfig.virtual_fill must be in 0..222"),
+            std::string::npos);
   EXPECT_NE(msg(cfg(8, 1, true, 239)).find("virtual_fill must be in 0..238"), std::string::npos);
   EXPECT_EQ(msg(cfg(8, 8, false, 238)), "");
   ReedSolomon rs(cfg(16, 5, true, 10));
@@ -249,8 +251,10 @@ TEST(ReedSolomon, MatchesLibfecRs255_223) {
         std::vector<uint8_t> ours(n), ref(n);
         rs.encode(msg.data(), ours.data());
         std::memcpy(ref.data(), msg.data(), k);
-        if (dual) encode_rs_ccsds(ref.data(), ref.data() + k, fill);
-        else encode_rs_8(ref.data(), ref.data() + k, fill);
+        if (dual)
+          encode_rs_ccsds(ref.data(), ref.data() + k, fill);
+        else
+          encode_rs_8(ref.data(), ref.data() + k, fill);
         ASSERT_EQ(ours, ref) << "dual=" << dual << " fill=" << fill;
 
         const int nerr = trial % 17;
@@ -323,6 +327,10 @@ TEST(ReedSolomon, InterleavedCorrectionUpToE) {
       rs.encode(info.data(), blk.data());
       ASSERT_TRUE(rs.check(blk.data()));
       ASSERT_TRUE(std::equal(info.begin(), info.end(), blk.begin()));
+      std::vector<uint8_t> inplace(info);  // encode() may run in place
+      inplace.resize(blk.size());
+      rs.encode(inplace.data(), inplace.data());
+      ASSERT_EQ(inplace, blk);
       auto rx = blk;
       int total = 0;
       for (int i = 0; i < depth; ++i) {
@@ -439,6 +447,29 @@ TEST(ReedSolomon, RejectsLocatorDegreeNotEqualToRootCount) {
   EXPECT_EQ(rs.stats().fail_roots, 0u);
 }
 
+// Errors on the first and last transmitted symbols (locator X = alpha^(11 (n-1)) and X = 1),
+// full length and shortened, every SIMD level.
+TEST(ReedSolomon, CorrectsFirstAndLastSymbol) {
+  std::mt19937 rng(3);
+  for (SimdLevel lv : levels())
+    for (int e : {8, 16})
+      for (int fill : {0, 100}) {
+        ReedSolomon rs(cfg(e, 2, true, fill, lv));
+        const size_t n = rs.codeword_len();
+        auto info = random_bytes(rng, rs.info_len());
+        std::vector<uint8_t> blk(rs.codeblock_len());
+        rs.encode(info.data(), blk.data());
+        for (const auto& where : std::vector<std::vector<size_t>>{{0}, {n - 1}, {0, n - 1}}) {
+          auto rx = blk;
+          for (size_t t : where) rx[t * 2 + 1] ^= 0xA5;
+          RsResult r = rs.decode(rx.data());
+          EXPECT_TRUE(r.ok) << to_string(lv);
+          EXPECT_EQ(r.corrected, static_cast<int>(where.size()));
+          EXPECT_EQ(rx, blk);
+        }
+      }
+}
+
 // SIMD syndrome kernels against the scalar reference, clean and corrupted blocks, every
 // configuration shape; and whole decodes identical across levels.
 TEST(ReedSolomon, SimdSyndromesMatchScalar) {
@@ -451,12 +482,13 @@ TEST(ReedSolomon, SimdSyndromesMatchScalar) {
           std::vector<ReedSolomon*> rs;
           for (SimdLevel l : lv) rs.push_back(new ReedSolomon(cfg(e, depth, dual, fill, l)));
           const int n = static_cast<int>(rs[0]->codeword_len());
-          for (int trial = 0; trial < 6; ++trial) {
+          const int nerrs[] = {0, 1, e / 2, e, e + 1, e + 5, 3 * e};
+          for (int trial = 0; trial < 9; ++trial) {
             std::vector<uint8_t> blk(rs[0]->codeblock_len());
-            if (trial < 3) {
+            if (trial < 7) {
               auto info = random_bytes(rng, rs[0]->info_len());
               rs[0]->encode(info.data(), blk.data());
-              for (int i = 0; i < depth; ++i) add_errors(rng, blk, depth, n, i, trial * 7);
+              for (int i = 0; i < depth; ++i) add_errors(rng, blk, depth, n, i, nerrs[trial]);
             } else {
               blk = random_bytes(rng, blk.size());
             }
@@ -468,7 +500,8 @@ TEST(ReedSolomon, SimdSyndromesMatchScalar) {
             for (size_t l = 1; l < rs.size(); ++l) {
               std::vector<uint8_t> s(ref.size(), 0xEE);
               rs[l]->syndromes(blk.data(), s.data());
-              ASSERT_EQ(s, ref) << to_string(lv[l]) << " e=" << e << " I=" << depth << " fill=" << fill;
+              ASSERT_EQ(s, ref) << to_string(lv[l]) << " e=" << e << " I=" << depth
+                                << " fill=" << fill;
               auto d = blk;
               RsResult r = rs[l]->decode(d.data());
               EXPECT_EQ(d, dref);
@@ -476,6 +509,15 @@ TEST(ReedSolomon, SimdSyndromesMatchScalar) {
               EXPECT_EQ(r.corrected, rref.corrected);
               EXPECT_EQ(r.failed_codewords, rref.failed_codewords);
             }
+          }
+          for (size_t l = 1; l < rs.size(); ++l) {
+            const RsStats &a = rs[0]->stats(), &b = rs[l]->stats();
+            EXPECT_EQ(a.codewords, b.codewords);
+            EXPECT_EQ(a.clean, b.clean);
+            EXPECT_EQ(a.fail_degree, b.fail_degree);
+            EXPECT_EQ(a.fail_roots, b.fail_roots);
+            EXPECT_EQ(a.fail_magnitude, b.fail_magnitude);
+            EXPECT_EQ(a.fail_verify, b.fail_verify);
           }
           for (auto* p : rs) delete p;
         }
