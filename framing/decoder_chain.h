@@ -31,12 +31,16 @@ enum class ChannelCoding : uint8_t { none = 0, conv = 1 };
 
 struct DecoderChainConfig {
   ChannelCoding coding = ChannelCoding::conv;
-  dsp::ConvCodeConfig conv;          ///< rate and G2 inversion (coding == conv)
+  /// Rate and G2 inversion (coding == conv). The default is the rate-1/2 code of 131.0-B-4 §3.3
+  /// (G2 inverted); for punctured rates use dsp::ccsds_conv_code(rate) (§3.5: no inverter).
+  dsp::ConvCodeConfig conv;
   size_t viterbi_traceback = 96;
   /// The bit stream is NRZ-M (CCSDS 401.0-B §2.4.6): differentially decoded after the Viterbi
   /// decoder (or on the soft input when uncoded), before frame sync.
   bool nrzm = false;
-  /// ERT stamping: Frame::ert_ps = start_time_ps + symbol_index / symbol_rate_hz. 0 = no ERT.
+  /// ERT stamping: Frame::ert_ps = start_time_ps + symbol_index / symbol_rate_hz (symbol_index:
+  /// channel symbols since reset, last ASM symbol). 0 = no ERT. Demodulator delays are the
+  /// caller's to fold into start_time_ps.
   double symbol_rate_hz = 0.0;
   int64_t start_time_ps = 0;
   /// ASM and synchroniser tolerances; sync.block_bytes is derived from frame (ignored here).
