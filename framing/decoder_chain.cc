@@ -131,31 +131,51 @@ void DecoderChain::process(const dsp::soft_t* sym, size_t n, const FrameCallback
     sym += c;
     n -= c;
     sym_pos_ += c;
-    if (branches_.size() > 1) {
-      if (active_ < 0) {
-        for (auto& bp : branches_) {
-          if (bp->running && bp->sync.state() == SyncState::lock) {
-            active_ = bp->index;
-            break;
-          }
-        }
-        if (active_ >= 0) {
-          stats_.locked_alignment = active_;
-          for (auto& bp : branches_) {
-            if (bp->index == active_) continue;
-            bp->running = false;
-            if (bp->has_held) ++stats_.false_syncs;
-            bp->has_held = false;
-          }
-        }
-      } else if (branches_[static_cast<size_t>(active_)]->sync.state() == SyncState::search) {
-        activate_all(sym_pos_);
-        active_ = -1;
-        stats_.locked_alignment = -1;
-      }
-    }
+    if (branches_.size() > 1) update_alignment();
   }
   cb_ = nullptr;
+}
+
+void DecoderChain::update_alignment() {
+  if (active_ >= 0) {
+    Branch& a = *branches_[static_cast<size_t>(active_)];
+    const SyncState st = a.sync.state();
+    if (st == SyncState::lock) {
+      // Back in lock (or never left it): the other alignments stop.
+      for (auto& bp : branches_)
+        if (bp->index != active_ && bp->running) stop_branch(*bp);
+      return;
+    }
+    if (st == SyncState::flywheel) {
+      // ASM missed: maybe a corrupted marker, maybe a symbol slip that moved the pair boundary.
+      // The other alignments start searching now rather than after the flywheel runs out.
+      bool others = false;
+      for (auto& bp : branches_) others |= bp->index != active_ && bp->running;
+      if (!others) activate_all(sym_pos_);
+    } else if (st == SyncState::search || st == SyncState::check) {
+      bool others = false;
+      for (auto& bp : branches_) others |= bp->index != active_ && bp->running;
+      if (!others) activate_all(sym_pos_);
+      active_ = -1;
+      stats_.locked_alignment = -1;
+    }
+  }
+  // Any alignment in lock takes over; the others stop.
+  for (auto& bp : branches_) {
+    if (bp->running && bp->index != active_ && bp->sync.state() == SyncState::lock) {
+      active_ = bp->index;
+      stats_.locked_alignment = active_;
+      for (auto& o : branches_)
+        if (o->index != active_ && o->running) stop_branch(*o);
+      return;
+    }
+  }
+}
+
+void DecoderChain::stop_branch(Branch& b) {
+  b.running = false;
+  if (b.has_held) ++stats_.false_syncs;
+  b.has_held = false;
 }
 
 void DecoderChain::feed_branch(Branch& b, const dsp::soft_t* sym, size_t n) {

@@ -4,8 +4,9 @@
 //   -> framing::Frame.
 // For a convolutional code the decoder does not know where a symbol pair starts (CCSDS
 // 131.0-B-4 §3; punctured codes: where the puncturing period starts, §3.5): one Viterbi decoder
-// and synchroniser per alignment run until one of them locks, then only that one runs; on loss
-// of lock all alignments search again.
+// and synchroniser per alignment run until one of them locks, then only that one runs. When
+// the locked one misses an ASM (flywheel) the other alignments start searching beside it (a
+// symbol slip moves the pair boundary); whichever is in lock next carries on alone.
 // A block from an unconfirmed sync (the first ASM after search) is held until the next ASM
 // confirms it; if the check fails it is dropped as a false sync (counted), so noise that looks
 // like an ASM does not reach the users. flush() at end of input releases everything inside
@@ -97,6 +98,8 @@ class DecoderChain {
   void deliver(Frame& f);
   void after_sync(Branch& b);
   void activate_all(uint64_t at_symbol);
+  void update_alignment();
+  void stop_branch(Branch& b);
 
   DecoderChainConfig cfg_;
   size_t period_syms_ = 1;   ///< symbols per puncturing period
