@@ -154,6 +154,13 @@ struct TracebackJob {
     if (t < n_out) out[t] = static_cast<uint8_t>(state & 1u);
     state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
   }
+  /// step() without the checks, for kernels that bound the count by t themselves: writes
+  /// out[t] even for t >= n_out (the owner provides scratch room there, see process()).
+  void step_unchecked() {
+    --t;
+    out[t] = static_cast<uint8_t>(state & 1u);
+    state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
+  }
   void finish() {
     while (t > 0) step();
   }
@@ -194,7 +201,7 @@ class ViterbiDecoder {
 
   void reset();
   /// Streaming: consumes all n soft symbols, writes decoded bits to out, returns how many.
-  /// out must hold at least max_output(n) bytes.
+  /// out must hold at least max_output(n) bytes (bytes past the returned count are scratch).
   size_t process(const soft_t* soft, size_t n, uint8_t* out);
   /// End of stream: releases every bit still inside (traceback from the best state), including
   /// a step whose symbols were only partly received (the missing ones count as erasures);

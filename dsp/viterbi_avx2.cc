@@ -25,8 +25,7 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
 
   TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
-  for (size_t t = 0; t < n; ++t) {
-    tb.step();
+  auto step = [&](size_t t) {
     const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
     const __m256i dist = _mm256_set1_epi32(static_cast<int>(w));
     const __m256i p = _mm256_shuffle_epi8(dist, isame);
@@ -57,7 +56,16 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
     }
     lo = nlo;
     hi = nhi;
+  };
+  // The first min(n, tb.t) steps also advance the traceback (see TracebackJob).
+  const size_t ntb = n < tb.t ? n : tb.t;
+  size_t t = 0;
+  for (; t < ntb; ++t) {
+    tb.step_unchecked();
+    step(t);
   }
+  for (; t < n; ++t) step(t);
+
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics), lo);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 32), hi);
   *job = tb;

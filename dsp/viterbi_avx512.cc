@@ -6,13 +6,16 @@
 // where P_i is the distance of branch label[i] and N_i of its complement, E_i the new metric
 // of state 2i and O_i of state 2i+1; two byte permutes rebuild lo and hi from M.
 // Bit-exact with detail::acs_scalar (same distances, saturation, tie rule, renormalisation).
+// The build gives *_avx512.cc AVX-512 F/BW/VL/DQ; the byte permutes also need VBMI, which
+// acs_kernel() checks at run time before choosing this kernel.
+#pragma GCC target("avx512vbmi")
 #include <immintrin.h>
 
 #include "dsp/viterbi.h"
 
 namespace groundlink::dsp::detail {
 
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2"))) void acs_avx512(
+void acs_avx512(
     const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n, uint64_t* dec,
     TracebackJob* job) {
   const uint32_t* tab = viterbi_symbol_tables();
@@ -40,8 +43,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2"))) void acs_av
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
 
   TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
-  for (size_t t = 0; t < n; ++t) {
-    tb.step();
+  auto step = [&](size_t t) {
     const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
     const __m512i dist = _mm512_set1_epi32(static_cast<int>(w));
     const __m512i l = _mm512_adds_epu8(lo, _mm512_shuffle_epi8(dist, ipn));
@@ -53,7 +55,16 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2"))) void acs_av
     hi = _mm512_permutexvar_epi8(ihi, m);
     dec[t] = _pdep_u64(d & 0xFFFFFFFFu, 0x5555555555555555ull) |
              _pdep_u64(d >> 32, 0xAAAAAAAAAAAAAAAAull);
+  };
+  // The first min(n, tb.t) steps also advance the traceback (see TracebackJob).
+  const size_t ntb = n < tb.t ? n : tb.t;
+  size_t t = 0;
+  for (; t < ntb; ++t) {
+    tb.step_unchecked();
+    step(t);
   }
+  for (; t < n; ++t) step(t);
+
   _mm512_storeu_si512(metrics, _mm512_mask_blend_epi64(0xF0, lo, hi));
   *job = tb;
 }
