@@ -145,7 +145,7 @@ const uint32_t* viterbi_symbol_tables() {
 
 // The reference: the rules of kViterbiRenorm's comment, one state at a time.
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec, TracebackJob* job) {
+                uint64_t first_step, uint64_t* dec, TracebackJob* job) {
   uint8_t next[64];
   for (size_t t = 0; t < n; ++t) {
     job->step();
@@ -165,7 +165,8 @@ void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
     }
     dec[t] = d;
     const uint8_t lowest = *std::min_element(next, next + 64);
-    const uint8_t sub = lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
+    const bool check = ((first_step + t) & 1u) != 0;
+    const uint8_t sub = check && lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
     for (int i = 0; i < 64; ++i) metrics[i] = static_cast<uint8_t>(next[i] - sub);
   }
 }
@@ -232,6 +233,7 @@ struct ViterbiDecoder::Impl {
   uint64_t* dec = nullptr;
   size_t dec_cap = 0;
   size_t ndec = 0;
+  uint64_t steps_done = 0;      // trellis steps since reset (renormalisation parity)
   std::vector<soft_t> pairs;    // depunctured symbol pairs, chunk_bits steps
   // Depuncturer position: step within the pattern period, slot (0 = C1, 1 = C2) of the next
   // transmitted symbol, and the current step's pair as far as received.
@@ -282,12 +284,13 @@ struct ViterbiDecoder::Impl {
       // Unpunctured and pair-aligned: the input already is the pair array.
       steps = std::min(max_steps, n / 2);
       used = 2 * steps;
-      acs(bt, metrics, soft, steps, dec + ndec, job);
+      acs(bt, metrics, soft, steps, steps_done, dec + ndec, job);
     } else {
       steps = depuncture(soft, n, &used, std::min(max_steps, pairs.size() / 2));
-      if (steps > 0) acs(bt, metrics, pairs.data(), steps, dec + ndec, job);
+      if (steps > 0) acs(bt, metrics, pairs.data(), steps, steps_done, dec + ndec, job);
     }
     ndec += steps;
+    steps_done += steps;
     soft += used;
     n -= used;
   }
@@ -297,8 +300,9 @@ struct ViterbiDecoder::Impl {
     pairs[0] = cur[0];
     pairs[1] = 0;
     detail::TracebackJob idle;
-    acs(bt, metrics, pairs.data(), 1, dec + ndec, &idle);
+    acs(bt, metrics, pairs.data(), 1, steps_done, dec + ndec, &idle);
     ++ndec;
+    ++steps_done;
     partial = false;
     slot = 0;
   }
@@ -326,6 +330,7 @@ void ViterbiDecoder::reset() {
   Impl& m = *impl_;
   std::fill(std::begin(m.metrics), std::end(m.metrics), uint8_t{0});  // unknown start state
   m.ndec = 0;
+  m.steps_done = 0;
   m.pos = 0;
   m.slot = 0;
   m.partial = false;

@@ -129,13 +129,16 @@ const uint32_t* viterbi_symbol_tables();
 ///  - candidate = min(255, metric + branch distance) (saturating add);
 ///  - the survivor is the upper predecessor only if its candidate is strictly smaller
 ///    (a tie keeps the lower predecessor);
-///  - after each step, if every metric is >= kViterbiRenorm, kViterbiRenorm is subtracted
-///    from all.
-/// Hence the best metric is <= 127 after every step, and since the best state has a branch
-/// costing <= 64, the next best metric is <= 191: the survivor path never saturates, nor does
-/// any path within 64 of it (in practice far more, as the best path mostly costs little).
-/// Saturation only merges paths that are already far behind; the tests measure that this
-/// costs no errors at the advised input scale.
+///  - after each step with an odd index (steps counted from reset(), the first is step 0), if
+///    every metric is >= kViterbiRenorm, kViterbiRenorm is subtracted from all. Checking
+///    every second step halves the cost of the check (it is ~15% of the vector work).
+/// Hence the best metric is <= 127 after every odd step; since the best state always has a
+/// branch costing <= 64, the best metric before the next check is <= 255 and reaches it only if
+/// the best path costs the maximum 64 on both steps (both symbols at full scale and
+/// contradicting it twice in a row). At the advised input scale the best path grows by a few
+/// units per step, so it and every path within ~120 of it never saturate; saturation only
+/// merges paths that are already far behind. The tests measure that this costs no errors
+/// against an unbounded int32 decoder with the same quantisation (see viterbi_quantise).
 constexpr uint8_t kViterbiRenorm = 128;
 
 /// A traceback advanced one step per trellis step inside the ACS kernels, so that the scalar,
@@ -169,19 +172,20 @@ struct TracebackJob {
 /// Add-compare-select over n trellis steps.
 ///  metrics: 64 path metrics (natural state order) in and out, smaller = more likely.
 ///  pairs:   2 soft values per step (C1, C2; depunctured, erasure = 0).
+///  first_step: index of the first step since reset (its parity selects the renorm steps).
 ///  dec:     one 64-bit word per step, bit ns set when state ns's survivor comes from the
 ///           upper predecessor (ns >> 1) | 32.
 ///  job:     advanced by one step per trellis step (never null; may be idle).
 /// Every kernel produces the same decisions and metrics bit for bit.
 using AcsKernel = void (*)(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs,
-                           size_t n, uint64_t* dec, TracebackJob* job);
+                           size_t n, uint64_t first_step, uint64_t* dec, TracebackJob* job);
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec, TracebackJob* job);
+                uint64_t first_step, uint64_t* dec, TracebackJob* job);
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec, TracebackJob* job);
+              uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// Needs AVX-512 BW + VBMI (byte permutes); acs_kernel() falls back to AVX2 without VBMI.
 void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec, TracebackJob* job);
+                uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// The kernel for a level (clamped to what the CPU runs).
 AcsKernel acs_kernel(SimdLevel level);
 ViterbiBranchTable make_branch_table(bool invert_g2);

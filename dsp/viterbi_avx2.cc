@@ -8,8 +8,8 @@
 namespace groundlink::dsp::detail {
 
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec,
-    TracebackJob* job) {
+              uint64_t first_step,
+    uint64_t* dec, TracebackJob* job) {
   const uint32_t* tab = viterbi_symbol_tables();
   alignas(32) uint8_t same_idx[32];
   alignas(32) uint8_t comp_idx[32];
@@ -48,11 +48,13 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
     const uint32_t keep_hi = static_cast<uint32_t>(
         _mm256_movemask_epi8(_mm256_permute2x128_si256(ka, kb, 0x31)));
     dec[t] = ~(static_cast<uint64_t>(keep_lo) | static_cast<uint64_t>(keep_hi) << 32);
-    // every metric >= renorm  <=>  renorm -sat min(all) == 0
-    const __m256i below = _mm256_subs_epu8(renorm, _mm256_min_epu8(e, o));
-    if (_mm256_testz_si256(below, below)) {
-      nlo = _mm256_sub_epi8(nlo, renorm);
-      nhi = _mm256_sub_epi8(nhi, renorm);
+    // on odd steps: every metric >= renorm  <=>  renorm -sat min(all) == 0
+    if ((first_step + t) & 1u) {
+      const __m256i below = _mm256_subs_epu8(renorm, _mm256_min_epu8(e, o));
+      if (_mm256_testz_si256(below, below)) {
+        nlo = _mm256_sub_epi8(nlo, renorm);
+        nhi = _mm256_sub_epi8(nhi, renorm);
+      }
     }
     lo = nlo;
     hi = nhi;

@@ -16,8 +16,8 @@
 namespace groundlink::dsp::detail {
 
 void acs_avx512(
-    const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n, uint64_t* dec,
-    TracebackJob* job) {
+    const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n, uint64_t first_step,
+    uint64_t* dec, TracebackJob* job) {
   const uint32_t* tab = viterbi_symbol_tables();
   alignas(64) uint8_t pn_idx[64];
   alignas(64) uint8_t np_idx[64];
@@ -50,7 +50,8 @@ void acs_avx512(
     const __m512i u = _mm512_adds_epu8(hi, _mm512_shuffle_epi8(dist, inp));
     __m512i m = _mm512_min_epu8(l, u);
     const uint64_t d = _mm512_cmplt_epu8_mask(u, l);
-    if (_mm512_cmplt_epu8_mask(m, renorm) == 0) m = _mm512_sub_epi8(m, renorm);
+    if (((first_step + t) & 1u) && _mm512_cmplt_epu8_mask(m, renorm) == 0)
+      m = _mm512_sub_epi8(m, renorm);
     lo = _mm512_permutexvar_epi8(ilo, m);
     hi = _mm512_permutexvar_epi8(ihi, m);
     dec[t] = _pdep_u64(d & 0xFFFFFFFFu, 0x5555555555555555ull) |

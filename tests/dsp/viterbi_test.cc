@@ -263,14 +263,14 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
     std::vector<uint64_t> ref(n);
     alignas(64) uint8_t mref[64] = {};
     detail::TracebackJob idle;
-    detail::acs_scalar(bt, mref, pairs.data(), n, ref.data(), &idle);
+    detail::acs_scalar(bt, mref, pairs.data(), n, 0, ref.data(), &idle);
     for (SimdLevel level : levels) {
       std::vector<uint64_t> d(n);
       alignas(64) uint8_t m[64] = {};
       // Run in uneven pieces so that tails and renormalisation points differ from scalar.
       for (size_t i = 0; i < n;) {
         const size_t piece = std::min<size_t>(n - i, 1 + rng() % 100);
-        detail::acs_kernel(level)(bt, m, pairs.data() + 2 * i, piece, d.data() + i, &idle);
+        detail::acs_kernel(level)(bt, m, pairs.data() + 2 * i, piece, i, d.data() + i, &idle);
         i += piece;
       }
       size_t mismatches = 0;
