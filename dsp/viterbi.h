@@ -8,7 +8,18 @@
 //    flush() emits the rest at end of input (best-state traceback), so nothing stays inside.
 //  - decode_block(): a terminated block (encoder starts in state 0, 6 zero tail bits appended):
 //    exact maximum-likelihood decode of the whole block.
-//  - Kernels: scalar reference, AVX2, AVX-512 behind runtime dispatch; all bit-exact.
+//  - Kernels: scalar reference, AVX2, AVX-512 (BW + VBMI) behind runtime dispatch; all
+//    bit-exact (decisions and metrics), see detail::kViterbiRenorm for the metric rules.
+//
+// Decoder structure: soft symbols are depunctured (punctured slots = erasure 0) into pairs,
+// quantised to q = (s + 2) >> 2 in [-32, 32] and fed to the add-compare-select (ACS) kernel,
+// which keeps 64 uint8 path metrics (branch distance = correlation turned non-negative,
+// saturating adds, renormalisation by subtracting 128) and writes one 64-bit decision word
+// per step. Streaming releases chunk_bits bits at a time with one traceback from the best
+// state over chunk_bits + traceback decisions; that traceback runs interleaved with the ACS
+// of the next chunk (double-buffered decisions), so its cost mostly hides behind the ACS.
+// Input scale: the decoder is insensitive to a common scale as long as the noise-free symbol
+// level sits around +-32..+-64 (see viterbi_quantise for measured losses at other scales).
 //
 // Conventions shared by encoder, decoder and tests
 // ------------------------------------------------
