@@ -126,21 +126,15 @@ uint32_t viterbi_branch_distances(soft_t s0, soft_t s1) {
   return w;
 }
 
-const uint32_t* viterbi_symbol_tables() {
-  static const std::vector<uint32_t> tables = [] {
-    std::vector<uint32_t> t(512);
-    for (int v = 0; v < 256; ++v) {
-      const int q = viterbi_quantise(static_cast<soft_t>(static_cast<int8_t>(v)));
-      const uint32_t agree1 = static_cast<uint32_t>(std::abs(q) - q);   // expected bit 1
-      const uint32_t agree0 = static_cast<uint32_t>(std::abs(q) + q);   // expected bit 0
-      // first symbol: labels 0, 1 expect c1 = 0; labels 2, 3 expect c1 = 1
-      t[v] = agree0 | agree0 << 8 | agree1 << 16 | agree1 << 24;
-      // second symbol: labels 0, 2 expect c2 = 0; labels 1, 3 expect c2 = 1
-      t[256 + v] = agree0 | agree1 << 8 | agree0 << 16 | agree1 << 24;
-    }
+const uint32_t* viterbi_pair_table() {
+  static const std::vector<uint32_t> table = [] {
+    std::vector<uint32_t> t(65536);
+    for (uint32_t v = 0; v < 65536; ++v)
+      t[v] = viterbi_branch_distances(static_cast<soft_t>(static_cast<int8_t>(v & 0xFF)),
+                                      static_cast<soft_t>(static_cast<int8_t>(v >> 8)));
     return t;
   }();
-  return tables.data();
+  return table.data();
 }
 
 // The reference: the rules of kViterbiRenorm's comment, one state at a time.

@@ -132,9 +132,10 @@ inline int viterbi_quantise(soft_t s) { return (static_cast<int>(s) + 2) >> 2; }
 /// at most |q0| + |q1| <= 64.
 uint32_t viterbi_branch_distances(soft_t s0, soft_t s1);
 
-/// The same distances split per symbol for table look-up: viterbi_branch_distances(s0, s1) ==
-/// tables[uint8_t(s0)] + tables[256 + uint8_t(s1)] (no byte carries: each byte is <= 64).
-const uint32_t* viterbi_symbol_tables();
+/// The same distances for every symbol pair, for one-load look-up in the kernels:
+/// table[uint8_t(s0) | uint8_t(s1) << 8] == viterbi_branch_distances(s0, s1) (256 KiB, built
+/// once; the pairs of a real signal cluster, so the lines in use stay in L1/L2).
+const uint32_t* viterbi_pair_table();
 
 /// Path-metric rules shared bit for bit by every kernel (uint8 metrics, smaller = better):
 ///  - candidate = min(255, metric + branch distance) (saturating add);

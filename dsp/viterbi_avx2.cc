@@ -3,6 +3,8 @@
 // Bit-exact with detail::acs_scalar (same distances, saturation, tie rule, renormalisation).
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "dsp/viterbi.h"
 
 namespace groundlink::dsp::detail {
@@ -10,7 +12,7 @@ namespace groundlink::dsp::detail {
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
               uint64_t first_step,
     uint64_t* dec, TracebackJob* job) {
-  const uint32_t* tab = viterbi_symbol_tables();
+  const uint32_t* tab = viterbi_pair_table();
   alignas(32) uint8_t same_idx[32];
   alignas(32) uint8_t comp_idx[32];
   for (int i = 0; i < 32; ++i) {
@@ -23,10 +25,12 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
   __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics));
   __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 32));
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
+  uint16_t pair;
 
   TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
   auto step = [&](size_t t) {
-    const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
+    std::memcpy(&pair, sym + 2 * t, 2);  // little-endian: s0 | s1 << 8
+    const uint32_t w = tab[pair];
     const __m256i dist = _mm256_set1_epi32(static_cast<int>(w));
     const __m256i p = _mm256_shuffle_epi8(dist, isame);
     const __m256i q = _mm256_shuffle_epi8(dist, icomp);

@@ -11,6 +11,8 @@
 #pragma GCC target("avx512vbmi")
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "dsp/viterbi.h"
 
 namespace groundlink::dsp::detail {
@@ -18,7 +20,7 @@ namespace groundlink::dsp::detail {
 void acs_avx512(
     const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n, uint64_t first_step,
     uint64_t* dec, TracebackJob* job) {
-  const uint32_t* tab = viterbi_symbol_tables();
+  const uint32_t* tab = viterbi_pair_table();
   alignas(64) uint8_t pn_idx[64];
   alignas(64) uint8_t np_idx[64];
   alignas(64) uint8_t lo_idx[64];
@@ -41,10 +43,12 @@ void acs_avx512(
   __m512i lo = _mm512_shuffle_i64x2(nat, nat, 0x44);  // [m0..31 | m0..31]
   __m512i hi = _mm512_shuffle_i64x2(nat, nat, 0xEE);  // [m32..63 | m32..63]
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
+  uint16_t pair;
 
   TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
   auto step = [&](size_t t) {
-    const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
+    std::memcpy(&pair, sym + 2 * t, 2);  // little-endian: s0 | s1 << 8
+    const uint32_t w = tab[pair];
     const __m512i dist = _mm512_set1_epi32(static_cast<int>(w));
     const __m512i l = _mm512_adds_epu8(lo, _mm512_shuffle_epi8(dist, ipn));
     const __m512i u = _mm512_adds_epu8(hi, _mm512_shuffle_epi8(dist, inp));
