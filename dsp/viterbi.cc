@@ -234,6 +234,7 @@ struct ViterbiDecoder::Impl {
   unsigned pos = 0;
   unsigned slot = 0;
   bool partial = false;  // at least one symbol of the current step has arrived
+  int8_t slot_src[16];   // per slot of a period: index of its symbol in the period, -1 = punctured
   soft_t cur[2] = {0, 0};
 
   bool transmitted(unsigned p, unsigned s) const {
@@ -257,6 +258,16 @@ struct ViterbiDecoder::Impl {
   size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
     size_t k = 0;
     size_t i = 0;
+    if (pos == 0 && slot == 0) {
+      // Period-aligned fast path: whole puncturing periods through a precomputed slot map.
+      const unsigned spp = pp.symbols_per_period();
+      while (n - i >= spp && max_steps - k >= pp.period) {
+        for (unsigned j = 0; j < 2 * pp.period; ++j)
+          pairs[2 * k + j] = slot_src[j] < 0 ? soft_t{0} : soft[i + static_cast<size_t>(slot_src[j])];
+        k += pp.period;
+        i += spp;
+      }
+    }
     while (k < max_steps) {
       if (!transmitted(pos, slot)) {
         cur[slot] = 0;
@@ -309,6 +320,13 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   if (cfg.chunk_bits < 64 || cfg.chunk_bits > (size_t{1} << 26))
     throw std::invalid_argument("ViterbiConfig.chunk_bits: must be in 64..67108864");
   impl_->pp = puncture_pattern(cfg.code.rate);
+  {
+    int8_t idx = 0;
+    for (unsigned j = 0; j < impl_->pp.period; ++j) {
+      impl_->slot_src[2 * j] = ((impl_->pp.c1_mask >> j) & 1u) ? idx++ : int8_t{-1};
+      impl_->slot_src[2 * j + 1] = ((impl_->pp.c2_mask >> j) & 1u) ? idx++ : int8_t{-1};
+    }
+  }
   impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
   impl_->acs = detail::acs_kernel(simd_);
   for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);

@@ -300,6 +300,12 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
       EXPECT_EQ(outs[k], outs[0]) << to_string(rate) << " " << to_string(levels[k]);
       EXPECT_EQ(blocks[k], blocks[0]) << to_string(rate) << " " << to_string(levels[k]);
     }
+    // The output does not depend on how the stream is cut into process() calls.
+    ViterbiConfig cfg;
+    cfg.code = code;
+    cfg.chunk_bits = 3000;
+    ViterbiDecoder dec(cfg);
+    EXPECT_EQ(stream_decode(dec, soft, 99, 77), outs[0]) << to_string(rate);
   }
 }
 
