@@ -126,26 +126,20 @@ uint32_t viterbi_branch_distances(soft_t s0, soft_t s1) {
   return w;
 }
 
-const uint32_t* viterbi_symbol_tables() {
-  static const std::vector<uint32_t> tables = [] {
-    std::vector<uint32_t> t(512);
-    for (int v = 0; v < 256; ++v) {
-      const int q = viterbi_quantise(static_cast<soft_t>(static_cast<int8_t>(v)));
-      const uint32_t agree1 = static_cast<uint32_t>(std::abs(q) - q);   // expected bit 1
-      const uint32_t agree0 = static_cast<uint32_t>(std::abs(q) + q);   // expected bit 0
-      // first symbol: labels 0, 1 expect c1 = 0; labels 2, 3 expect c1 = 1
-      t[v] = agree0 | agree0 << 8 | agree1 << 16 | agree1 << 24;
-      // second symbol: labels 0, 2 expect c2 = 0; labels 1, 3 expect c2 = 1
-      t[256 + v] = agree0 | agree1 << 8 | agree0 << 16 | agree1 << 24;
-    }
+const uint32_t* viterbi_pair_table() {
+  static const std::vector<uint32_t> table = [] {
+    std::vector<uint32_t> t(65536);
+    for (uint32_t v = 0; v < 65536; ++v)
+      t[v] = viterbi_branch_distances(static_cast<soft_t>(static_cast<int8_t>(v & 0xFF)),
+                                      static_cast<soft_t>(static_cast<int8_t>(v >> 8)));
     return t;
   }();
-  return tables.data();
+  return table.data();
 }
 
 // The reference: the rules of kViterbiRenorm's comment, one state at a time.
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec, TracebackJob* job) {
+                uint64_t first_step, uint64_t* dec, TracebackJob* job) {
   uint8_t next[64];
   for (size_t t = 0; t < n; ++t) {
     job->step();
@@ -165,7 +159,8 @@ void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
     }
     dec[t] = d;
     const uint8_t lowest = *std::min_element(next, next + 64);
-    const uint8_t sub = lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
+    const bool check = ((first_step + t) & 1u) != 0;
+    const uint8_t sub = check && lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
     for (int i = 0; i < 64; ++i) metrics[i] = static_cast<uint8_t>(next[i] - sub);
   }
 }
@@ -232,12 +227,14 @@ struct ViterbiDecoder::Impl {
   uint64_t* dec = nullptr;
   size_t dec_cap = 0;
   size_t ndec = 0;
+  uint64_t steps_done = 0;      // trellis steps since reset (renormalisation parity)
   std::vector<soft_t> pairs;    // depunctured symbol pairs, chunk_bits steps
   // Depuncturer position: step within the pattern period, slot (0 = C1, 1 = C2) of the next
   // transmitted symbol, and the current step's pair as far as received.
   unsigned pos = 0;
   unsigned slot = 0;
   bool partial = false;  // at least one symbol of the current step has arrived
+  int8_t slot_src[16];   // per slot of a period: index of its symbol in the period, -1 = punctured
   soft_t cur[2] = {0, 0};
 
   bool transmitted(unsigned p, unsigned s) const {
@@ -261,6 +258,16 @@ struct ViterbiDecoder::Impl {
   size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
     size_t k = 0;
     size_t i = 0;
+    if (pos == 0 && slot == 0) {
+      // Period-aligned fast path: whole puncturing periods through a precomputed slot map.
+      const unsigned spp = pp.symbols_per_period();
+      while (n - i >= spp && max_steps - k >= pp.period) {
+        for (unsigned j = 0; j < 2 * pp.period; ++j)
+          pairs[2 * k + j] = slot_src[j] < 0 ? soft_t{0} : soft[i + static_cast<size_t>(slot_src[j])];
+        k += pp.period;
+        i += spp;
+      }
+    }
     while (k < max_steps) {
       if (!transmitted(pos, slot)) {
         cur[slot] = 0;
@@ -282,12 +289,13 @@ struct ViterbiDecoder::Impl {
       // Unpunctured and pair-aligned: the input already is the pair array.
       steps = std::min(max_steps, n / 2);
       used = 2 * steps;
-      acs(bt, metrics, soft, steps, dec + ndec, job);
+      acs(bt, metrics, soft, steps, steps_done, dec + ndec, job);
     } else {
       steps = depuncture(soft, n, &used, std::min(max_steps, pairs.size() / 2));
-      if (steps > 0) acs(bt, metrics, pairs.data(), steps, dec + ndec, job);
+      if (steps > 0) acs(bt, metrics, pairs.data(), steps, steps_done, dec + ndec, job);
     }
     ndec += steps;
+    steps_done += steps;
     soft += used;
     n -= used;
   }
@@ -297,8 +305,9 @@ struct ViterbiDecoder::Impl {
     pairs[0] = cur[0];
     pairs[1] = 0;
     detail::TracebackJob idle;
-    acs(bt, metrics, pairs.data(), 1, dec + ndec, &idle);
+    acs(bt, metrics, pairs.data(), 1, steps_done, dec + ndec, &idle);
     ++ndec;
+    ++steps_done;
     partial = false;
     slot = 0;
   }
@@ -311,6 +320,13 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   if (cfg.chunk_bits < 64 || cfg.chunk_bits > (size_t{1} << 26))
     throw std::invalid_argument("ViterbiConfig.chunk_bits: must be in 64..67108864");
   impl_->pp = puncture_pattern(cfg.code.rate);
+  {
+    int8_t idx = 0;
+    for (unsigned j = 0; j < impl_->pp.period; ++j) {
+      impl_->slot_src[2 * j] = ((impl_->pp.c1_mask >> j) & 1u) ? idx++ : int8_t{-1};
+      impl_->slot_src[2 * j + 1] = ((impl_->pp.c2_mask >> j) & 1u) ? idx++ : int8_t{-1};
+    }
+  }
   impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
   impl_->acs = detail::acs_kernel(simd_);
   for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);
@@ -326,6 +342,7 @@ void ViterbiDecoder::reset() {
   Impl& m = *impl_;
   std::fill(std::begin(m.metrics), std::end(m.metrics), uint8_t{0});  // unknown start state
   m.ndec = 0;
+  m.steps_done = 0;
   m.pos = 0;
   m.slot = 0;
   m.partial = false;

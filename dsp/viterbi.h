@@ -8,7 +8,18 @@
 //    flush() emits the rest at end of input (best-state traceback), so nothing stays inside.
 //  - decode_block(): a terminated block (encoder starts in state 0, 6 zero tail bits appended):
 //    exact maximum-likelihood decode of the whole block.
-//  - Kernels: scalar reference, AVX2, AVX-512 behind runtime dispatch; all bit-exact.
+//  - Kernels: scalar reference, AVX2, AVX-512 (BW + VBMI) behind runtime dispatch; all
+//    bit-exact (decisions and metrics), see detail::kViterbiRenorm for the metric rules.
+//
+// Decoder structure: soft symbols are depunctured (punctured slots = erasure 0) into pairs,
+// quantised to q = (s + 2) >> 2 in [-32, 32] and fed to the add-compare-select (ACS) kernel,
+// which keeps 64 uint8 path metrics (branch distance = correlation turned non-negative,
+// saturating adds, renormalisation by subtracting 128) and writes one 64-bit decision word
+// per step. Streaming releases chunk_bits bits at a time with one traceback from the best
+// state over chunk_bits + traceback decisions; that traceback runs interleaved with the ACS
+// of the next chunk (double-buffered decisions), so its cost mostly hides behind the ACS.
+// Input scale: the decoder is insensitive to a common scale as long as the noise-free symbol
+// level sits around +-32..+-64 (see viterbi_quantise for measured losses at other scales).
 //
 // Conventions shared by encoder, decoder and tests
 // ------------------------------------------------
@@ -121,21 +132,25 @@ inline int viterbi_quantise(soft_t s) { return (static_cast<int>(s) + 2) >> 2; }
 /// at most |q0| + |q1| <= 64.
 uint32_t viterbi_branch_distances(soft_t s0, soft_t s1);
 
-/// The same distances split per symbol for table look-up: viterbi_branch_distances(s0, s1) ==
-/// tables[uint8_t(s0)] + tables[256 + uint8_t(s1)] (no byte carries: each byte is <= 64).
-const uint32_t* viterbi_symbol_tables();
+/// The same distances for every symbol pair, for one-load look-up in the kernels:
+/// table[uint8_t(s0) | uint8_t(s1) << 8] == viterbi_branch_distances(s0, s1) (256 KiB, built
+/// once; the pairs of a real signal cluster, so the lines in use stay in L1/L2).
+const uint32_t* viterbi_pair_table();
 
 /// Path-metric rules shared bit for bit by every kernel (uint8 metrics, smaller = better):
 ///  - candidate = min(255, metric + branch distance) (saturating add);
 ///  - the survivor is the upper predecessor only if its candidate is strictly smaller
 ///    (a tie keeps the lower predecessor);
-///  - after each step, if every metric is >= kViterbiRenorm, kViterbiRenorm is subtracted
-///    from all.
-/// Hence the best metric is <= 127 after every step, and since the best state has a branch
-/// costing <= 64, the next best metric is <= 191: the survivor path never saturates, nor does
-/// any path within 64 of it (in practice far more, as the best path mostly costs little).
-/// Saturation only merges paths that are already far behind; the tests measure that this
-/// costs no errors at the advised input scale.
+///  - after each step with an odd index (steps counted from reset(), the first is step 0), if
+///    every metric is >= kViterbiRenorm, kViterbiRenorm is subtracted from all. Checking
+///    every second step halves the cost of the check (it is ~15% of the vector work).
+/// Hence the best metric is <= 127 after every odd step; since the best state always has a
+/// branch costing <= 64, the best metric before the next check is <= 255 and reaches it only if
+/// the best path costs the maximum 64 on both steps (both symbols at full scale and
+/// contradicting it twice in a row). At the advised input scale the best path grows by a few
+/// units per step, so it and every path within ~120 of it never saturate; saturation only
+/// merges paths that are already far behind. The tests measure that this costs no errors
+/// against an unbounded int32 decoder with the same quantisation (see viterbi_quantise).
 constexpr uint8_t kViterbiRenorm = 128;
 
 /// A traceback advanced one step per trellis step inside the ACS kernels, so that the scalar,
@@ -154,6 +169,13 @@ struct TracebackJob {
     if (t < n_out) out[t] = static_cast<uint8_t>(state & 1u);
     state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
   }
+  /// step() without the checks, for kernels that bound the count by t themselves: writes
+  /// out[t] even for t >= n_out (the owner provides scratch room there, see process()).
+  void step_unchecked() {
+    --t;
+    out[t] = static_cast<uint8_t>(state & 1u);
+    state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
+  }
   void finish() {
     while (t > 0) step();
   }
@@ -162,19 +184,20 @@ struct TracebackJob {
 /// Add-compare-select over n trellis steps.
 ///  metrics: 64 path metrics (natural state order) in and out, smaller = more likely.
 ///  pairs:   2 soft values per step (C1, C2; depunctured, erasure = 0).
+///  first_step: index of the first step since reset (its parity selects the renorm steps).
 ///  dec:     one 64-bit word per step, bit ns set when state ns's survivor comes from the
 ///           upper predecessor (ns >> 1) | 32.
 ///  job:     advanced by one step per trellis step (never null; may be idle).
 /// Every kernel produces the same decisions and metrics bit for bit.
 using AcsKernel = void (*)(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs,
-                           size_t n, uint64_t* dec, TracebackJob* job);
+                           size_t n, uint64_t first_step, uint64_t* dec, TracebackJob* job);
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec, TracebackJob* job);
+                uint64_t first_step, uint64_t* dec, TracebackJob* job);
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec, TracebackJob* job);
+              uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// Needs AVX-512 BW + VBMI (byte permutes); acs_kernel() falls back to AVX2 without VBMI.
 void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec, TracebackJob* job);
+                uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// The kernel for a level (clamped to what the CPU runs).
 AcsKernel acs_kernel(SimdLevel level);
 ViterbiBranchTable make_branch_table(bool invert_g2);
@@ -194,7 +217,7 @@ class ViterbiDecoder {
 
   void reset();
   /// Streaming: consumes all n soft symbols, writes decoded bits to out, returns how many.
-  /// out must hold at least max_output(n) bytes.
+  /// out must hold at least max_output(n) bytes (bytes past the returned count are scratch).
   size_t process(const soft_t* soft, size_t n, uint8_t* out);
   /// End of stream: releases every bit still inside (traceback from the best state), including
   /// a step whose symbols were only partly received (the missing ones count as erasures);

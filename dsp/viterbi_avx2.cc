@@ -3,14 +3,16 @@
 // Bit-exact with detail::acs_scalar (same distances, saturation, tie rule, renormalisation).
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "dsp/viterbi.h"
 
 namespace groundlink::dsp::detail {
 
 void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec,
-    TracebackJob* job) {
-  const uint32_t* tab = viterbi_symbol_tables();
+              uint64_t first_step,
+    uint64_t* dec, TracebackJob* job) {
+  const uint32_t* tab = viterbi_pair_table();
   alignas(32) uint8_t same_idx[32];
   alignas(32) uint8_t comp_idx[32];
   for (int i = 0; i < 32; ++i) {
@@ -23,11 +25,12 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
   __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics));
   __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 32));
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
+  uint16_t pair;
 
   TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
-  for (size_t t = 0; t < n; ++t) {
-    tb.step();
-    const uint32_t w = tab[sym[2 * t]] + tab[256 + sym[2 * t + 1]];
+  auto step = [&](size_t t) {
+    std::memcpy(&pair, sym + 2 * t, 2);  // little-endian: s0 | s1 << 8
+    const uint32_t w = tab[pair];
     const __m256i dist = _mm256_set1_epi32(static_cast<int>(w));
     const __m256i p = _mm256_shuffle_epi8(dist, isame);
     const __m256i q = _mm256_shuffle_epi8(dist, icomp);
@@ -49,15 +52,26 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
     const uint32_t keep_hi = static_cast<uint32_t>(
         _mm256_movemask_epi8(_mm256_permute2x128_si256(ka, kb, 0x31)));
     dec[t] = ~(static_cast<uint64_t>(keep_lo) | static_cast<uint64_t>(keep_hi) << 32);
-    // every metric >= renorm  <=>  renorm -sat min(all) == 0
-    const __m256i below = _mm256_subs_epu8(renorm, _mm256_min_epu8(e, o));
-    if (_mm256_testz_si256(below, below)) {
-      nlo = _mm256_sub_epi8(nlo, renorm);
-      nhi = _mm256_sub_epi8(nhi, renorm);
+    // on odd steps: every metric >= renorm  <=>  renorm -sat min(all) == 0
+    if ((first_step + t) & 1u) {
+      const __m256i below = _mm256_subs_epu8(renorm, _mm256_min_epu8(e, o));
+      if (_mm256_testz_si256(below, below)) {
+        nlo = _mm256_sub_epi8(nlo, renorm);
+        nhi = _mm256_sub_epi8(nhi, renorm);
+      }
     }
     lo = nlo;
     hi = nhi;
+  };
+  // The first min(n, tb.t) steps also advance the traceback (see TracebackJob).
+  const size_t ntb = n < tb.t ? n : tb.t;
+  size_t t = 0;
+  for (; t < ntb; ++t) {
+    tb.step_unchecked();
+    step(t);
   }
+  for (; t < n; ++t) step(t);
+
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics), lo);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 32), hi);
   *job = tb;
