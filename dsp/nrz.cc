@@ -43,7 +43,7 @@ void NrzmDecoder::process_soft(const soft_t* levels, size_t n, soft_t* bits) {
     const int mag = std::abs(a) < std::abs(b) ? std::abs(a) : std::abs(b);
     // Signs differ -> level changed -> "1" (positive).
     bits[i] = static_cast<soft_t>((a ^ b) < 0 ? mag : -mag);
-    p = levels[i];
+    p = static_cast<soft_t>(a);  // not levels[i]: in-place use (bits == levels) is allowed
   }
   prev_soft_ = p;
 }

@@ -22,7 +22,7 @@ class NrzmEncoder {
 
 /// NRZ-M -> NRZ-L: bit(i) = level(i) XOR level(i-1). The level before the first input is 0 (or
 /// the last level of the previous call). Streaming; hard (0/1 per byte), packed bytes (MSB
-/// first) and soft versions.
+/// first) and soft versions; bits may equal levels (in place).
 class NrzmDecoder {
  public:
   void reset() {

@@ -3,6 +3,7 @@
 #include "dsp/viterbi.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -108,50 +109,69 @@ ViterbiBranchTable make_branch_table(bool invert_g2) {
     const uint32_t reg = 2 * i;  // branch i -> 2i: u_{t-6} = 0, u_t = 0
     const uint32_t c1 = parity7(reg & kConvPolyG1);
     const uint32_t c2 = parity7(reg & kConvPolyG2) ^ (invert_g2 ? 1u : 0u);
-    if (!c1) bt.neg0 |= 1u << i;
-    if (!c2) bt.neg1 |= 1u << i;
-    bt.sign0[i] = c1 ? 1 : -1;
-    bt.sign1[i] = c2 ? 1 : -1;
+    bt.label[i] = static_cast<uint8_t>(2 * c1 + c2);
   }
   return bt;
 }
 
-// Metric range. A branch metric is at most 2*128 in magnitude. Every state is reachable from
-// the best state of 6 steps earlier, so the spread of the 64 metrics stays below
-// 2*6*256 = 3072. The SIMD kernels renormalise (subtract state 0's metric) every 16 steps, so
-// between renormalisations a metric is within 3072 + 16*256 = 7168 of zero: int16 never
-// overflows, and since a common offset never changes a compare, all kernels decide alike.
-void acs_scalar(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec) {
-  int32_t m[64];
-  int32_t next[64];
-  for (int i = 0; i < 64; ++i) m[i] = metrics[i];
+uint32_t viterbi_branch_distances(soft_t s0, soft_t s1) {
+  const int q0 = viterbi_quantise(s0);
+  const int q1 = viterbi_quantise(s1);
+  const int a = std::abs(q0) + std::abs(q1);
+  uint32_t w = 0;
+  for (uint32_t label = 0; label < 4; ++label) {
+    const int corr = ((label & 2) ? q0 : -q0) + ((label & 1) ? q1 : -q1);
+    w |= static_cast<uint32_t>(a - corr) << (8 * label);
+  }
+  return w;
+}
+
+const uint32_t* viterbi_pair_table() {
+  static const std::vector<uint32_t> table = [] {
+    std::vector<uint32_t> t(65536);
+    for (uint32_t v = 0; v < 65536; ++v)
+      t[v] = viterbi_branch_distances(static_cast<soft_t>(static_cast<int8_t>(v & 0xFF)),
+                                      static_cast<soft_t>(static_cast<int8_t>(v >> 8)));
+    return t;
+  }();
+  return table.data();
+}
+
+// The reference: the rules of kViterbiRenorm's comment, one state at a time.
+void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
+                uint64_t first_step, uint64_t* dec, TracebackJob* job) {
+  uint8_t next[64];
   for (size_t t = 0; t < n; ++t) {
-    const int32_t s0 = pairs[2 * t];
-    const int32_t s1 = pairs[2 * t + 1];
+    job->step();
+    const uint32_t dist = viterbi_branch_distances(pairs[2 * t], pairs[2 * t + 1]);
     uint64_t d = 0;
     for (int i = 0; i < 32; ++i) {
-      const int32_t b = bt.sign0[i] * s0 + bt.sign1[i] * s1;
-      // new state 2i: from i with +b (lower) or from i+32 with -b (upper)
-      const int32_t l0 = m[i] + b, u0 = m[i + 32] - b;
-      // new state 2i+1: from i with -b or from i+32 with +b
-      const int32_t l1 = m[i] - b, u1 = m[i + 32] + b;
-      const bool d0 = u0 > l0, d1 = u1 > l1;  // ties keep the lower predecessor
-      next[2 * i] = d0 ? u0 : l0;
-      next[2 * i + 1] = d1 ? u1 : l1;
+      const unsigned same = (dist >> (8 * bt.label[i])) & 0xFFu;        // label[i]
+      const unsigned comp = (dist >> (8 * (3 - bt.label[i]))) & 0xFFu;  // its complement
+      const unsigned lo = metrics[i], hi = metrics[i + 32];
+      const unsigned l0 = std::min(255u, lo + same), u0 = std::min(255u, hi + comp);  // -> 2i
+      const unsigned l1 = std::min(255u, lo + comp), u1 = std::min(255u, hi + same);  // -> 2i+1
+      const bool d0 = u0 < l0, d1 = u1 < l1;
+      next[2 * i] = static_cast<uint8_t>(d0 ? u0 : l0);
+      next[2 * i + 1] = static_cast<uint8_t>(d1 ? u1 : l1);
       d |= static_cast<uint64_t>(d0) << (2 * i);
       d |= static_cast<uint64_t>(d1) << (2 * i + 1);
     }
     dec[t] = d;
-    const int32_t ref = next[0];
-    for (int i = 0; i < 64; ++i) m[i] = next[i] - ref;
+    const uint8_t lowest = *std::min_element(next, next + 64);
+    const bool check = ((first_step + t) & 1u) != 0;
+    const uint8_t sub = check && lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
+    for (int i = 0; i < 64; ++i) metrics[i] = static_cast<uint8_t>(next[i] - sub);
   }
-  for (int i = 0; i < 64; ++i) metrics[i] = static_cast<int16_t>(m[i]);
 }
 
 AcsKernel acs_kernel(SimdLevel level) {
   switch (clamp_simd_level(level)) {
-    case SimdLevel::avx512: return acs_avx512;
+    case SimdLevel::avx512:
+#if defined(__x86_64__) || defined(__i386__)
+      if (__builtin_cpu_supports("avx512vbmi")) return acs_avx512;
+#endif
+      return acs_avx2;
     case SimdLevel::avx2: return acs_avx2;
     default: return acs_scalar;
   }
@@ -182,12 +202,14 @@ uint32_t traceback(const uint64_t* dec, size_t n, uint32_t state, uint8_t* out, 
 
 namespace {
 
-constexpr int16_t kUnreachable = -4096;  // start metric of states a terminated block cannot be in
+// Start metric of the states a terminated block cannot begin in: the largest distance, so that
+// any path from state 0 wins against them.
+constexpr uint8_t kUnreachable = 255;
 
-uint32_t best_state(const int16_t* m) {
-  uint32_t best = 0;
+uint32_t best_state(const uint8_t* m) {
+  uint32_t best = 0;  // smallest distance; ties go to the lowest state number
   for (uint32_t i = 1; i < 64; ++i)
-    if (m[i] > m[best]) best = i;
+    if (m[i] < m[best]) best = i;
   return best;
 }
 
@@ -197,15 +219,22 @@ struct ViterbiDecoder::Impl {
   detail::ViterbiBranchTable bt;
   detail::AcsKernel acs = nullptr;
   PuncturePattern pp{};
-  alignas(64) int16_t metrics[64];
-  std::vector<uint64_t> dec;    // decisions of the steps not yet released
+  alignas(64) uint8_t metrics[64];
+  // Decisions of the steps not yet released, double-buffered: while the full buffer is traced
+  // back (interleaved with the ACS), the ACS fills the other one.
+  std::vector<uint64_t> dec_buf[2];
+  int cur_buf = 0;
+  uint64_t* dec = nullptr;
+  size_t dec_cap = 0;
   size_t ndec = 0;
+  uint64_t steps_done = 0;      // trellis steps since reset (renormalisation parity)
   std::vector<soft_t> pairs;    // depunctured symbol pairs, chunk_bits steps
   // Depuncturer position: step within the pattern period, slot (0 = C1, 1 = C2) of the next
   // transmitted symbol, and the current step's pair as far as received.
   unsigned pos = 0;
   unsigned slot = 0;
   bool partial = false;  // at least one symbol of the current step has arrived
+  int8_t slot_src[16];   // per slot of a period: index of its symbol in the period, -1 = punctured
   soft_t cur[2] = {0, 0};
 
   bool transmitted(unsigned p, unsigned s) const {
@@ -229,6 +258,16 @@ struct ViterbiDecoder::Impl {
   size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
     size_t k = 0;
     size_t i = 0;
+    if (pos == 0 && slot == 0) {
+      // Period-aligned fast path: whole puncturing periods through a precomputed slot map.
+      const unsigned spp = pp.symbols_per_period();
+      while (n - i >= spp && max_steps - k >= pp.period) {
+        for (unsigned j = 0; j < 2 * pp.period; ++j)
+          pairs[2 * k + j] = slot_src[j] < 0 ? soft_t{0} : soft[i + static_cast<size_t>(slot_src[j])];
+        k += pp.period;
+        i += spp;
+      }
+    }
     while (k < max_steps) {
       if (!transmitted(pos, slot)) {
         cur[slot] = 0;
@@ -243,19 +282,20 @@ struct ViterbiDecoder::Impl {
     return k;
   }
   /// Runs the trellis over up to max_steps steps of the input; advances soft / n.
-  void feed(const soft_t*& soft, size_t& n, size_t max_steps) {
+  void feed(const soft_t*& soft, size_t& n, size_t max_steps, detail::TracebackJob* job) {
     size_t steps = 0;
     size_t used = 0;
     if (pp.period == 1 && slot == 0 && n >= 2) {
       // Unpunctured and pair-aligned: the input already is the pair array.
       steps = std::min(max_steps, n / 2);
       used = 2 * steps;
-      acs(bt, metrics, soft, steps, dec.data() + ndec);
+      acs(bt, metrics, soft, steps, steps_done, dec + ndec, job);
     } else {
       steps = depuncture(soft, n, &used, std::min(max_steps, pairs.size() / 2));
-      if (steps > 0) acs(bt, metrics, pairs.data(), steps, dec.data() + ndec);
+      if (steps > 0) acs(bt, metrics, pairs.data(), steps, steps_done, dec + ndec, job);
     }
     ndec += steps;
+    steps_done += steps;
     soft += used;
     n -= used;
   }
@@ -264,8 +304,10 @@ struct ViterbiDecoder::Impl {
     if (!partial) return;
     pairs[0] = cur[0];
     pairs[1] = 0;
-    acs(bt, metrics, pairs.data(), 1, dec.data() + ndec);
+    detail::TracebackJob idle;
+    acs(bt, metrics, pairs.data(), 1, steps_done, dec + ndec, &idle);
     ++ndec;
+    ++steps_done;
     partial = false;
     slot = 0;
   }
@@ -278,9 +320,18 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   if (cfg.chunk_bits < 64 || cfg.chunk_bits > (size_t{1} << 26))
     throw std::invalid_argument("ViterbiConfig.chunk_bits: must be in 64..67108864");
   impl_->pp = puncture_pattern(cfg.code.rate);
+  {
+    int8_t idx = 0;
+    for (unsigned j = 0; j < impl_->pp.period; ++j) {
+      impl_->slot_src[2 * j] = ((impl_->pp.c1_mask >> j) & 1u) ? idx++ : int8_t{-1};
+      impl_->slot_src[2 * j + 1] = ((impl_->pp.c2_mask >> j) & 1u) ? idx++ : int8_t{-1};
+    }
+  }
   impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
   impl_->acs = detail::acs_kernel(simd_);
-  impl_->dec.resize(cfg.chunk_bits + cfg.traceback);
+  for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);
+  impl_->dec = impl_->dec_buf[0].data();
+  impl_->dec_cap = impl_->dec_buf[0].size();
   impl_->pairs.resize(2 * (cfg.chunk_bits + cfg.traceback));
   reset();
 }
@@ -289,8 +340,9 @@ ViterbiDecoder::~ViterbiDecoder() = default;
 
 void ViterbiDecoder::reset() {
   Impl& m = *impl_;
-  std::fill(std::begin(m.metrics), std::end(m.metrics), int16_t{0});  // unknown start state
+  std::fill(std::begin(m.metrics), std::end(m.metrics), uint8_t{0});  // unknown start state
   m.ndec = 0;
+  m.steps_done = 0;
   m.pos = 0;
   m.slot = 0;
   m.partial = false;
@@ -305,19 +357,29 @@ size_t ViterbiDecoder::process(const soft_t* soft, size_t n, uint8_t* out) {
   Impl& m = *impl_;
   const size_t cap = cfg_.chunk_bits + cfg_.traceback;
   size_t written = 0;
+  detail::TracebackJob job;  // traceback of the previous full buffer, overlapping the ACS
   while (n > 0) {
-    m.feed(soft, n, cap - m.ndec);
+    m.feed(soft, n, cap - m.ndec, &job);
     if (m.ndec == cap) {
       // Release all but the last `traceback` decided steps: one traceback from the best state
       // over chunk_bits + traceback decisions (CCSDS 130.1-G §4: a path memory of 5*K or more
-      // merges the survivors with high probability).
-      const size_t release = cfg_.chunk_bits;
-      detail::traceback(m.dec.data(), m.ndec, best_state(m.metrics), out + written, release);
-      std::memmove(m.dec.data(), m.dec.data() + release, cfg_.traceback * sizeof(uint64_t));
+      // merges the survivors with high probability). It runs inside the next ACS calls; the
+      // newest `traceback` decisions are copied to the other buffer, where the ACS goes on.
+      job.finish();  // the other buffer's traceback, if the ACS outran it
+      const int other = 1 - m.cur_buf;
+      std::memcpy(m.dec_buf[other].data(), m.dec + cfg_.chunk_bits, cfg_.traceback * sizeof(uint64_t));
+      job.dec = m.dec;
+      job.t = cap;
+      job.n_out = cfg_.chunk_bits;
+      job.state = best_state(m.metrics);
+      job.out = out + written;
+      written += cfg_.chunk_bits;
+      m.cur_buf = other;
+      m.dec = m.dec_buf[other].data();
       m.ndec = cfg_.traceback;
-      written += release;
     }
   }
+  job.finish();  // out is only ours during this call
   return written;
 }
 
@@ -327,7 +389,7 @@ size_t ViterbiDecoder::flush(uint8_t* out) {
   // leaves the decision memory full, so there is room for that step.
   m.complete_partial();
   const size_t n = m.ndec;
-  if (n > 0) detail::traceback(m.dec.data(), n, best_state(m.metrics), out, n);
+  if (n > 0) detail::traceback(m.dec, n, best_state(m.metrics), out, n);
   reset();
   return n;
 }
@@ -345,12 +407,16 @@ size_t ViterbiDecoder::decode_block(const soft_t* soft, size_t n, uint8_t* out) 
     rem = rem >= c ? rem - c : 0;
     ++steps;
   }
-  if (m.dec.size() < steps + 1) m.dec.resize(steps + 1);  // one-time growth for long blocks
-  while (n > 0) m.feed(soft, n, m.dec.size() - m.ndec);
+  auto& buf = m.dec_buf[m.cur_buf];
+  if (buf.size() < steps + 1) buf.resize(steps + 1);  // one-time growth for long blocks
+  m.dec = buf.data();
+  m.dec_cap = buf.size();
+  detail::TracebackJob idle;
+  while (n > 0) m.feed(soft, n, m.dec_cap - m.ndec, &idle);
   m.complete_partial();
   const size_t total = m.ndec;
   const size_t info = total > kConvTailBits ? total - kConvTailBits : 0;
-  if (total > 0) detail::traceback(m.dec.data(), total, 0, out, info);
+  if (total > 0) detail::traceback(m.dec, total, 0, out, info);
   reset();
   return info;
 }

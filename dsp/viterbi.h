@@ -8,7 +8,18 @@
 //    flush() emits the rest at end of input (best-state traceback), so nothing stays inside.
 //  - decode_block(): a terminated block (encoder starts in state 0, 6 zero tail bits appended):
 //    exact maximum-likelihood decode of the whole block.
-//  - Kernels: scalar reference, AVX2, AVX-512 behind runtime dispatch; all bit-exact.
+//  - Kernels: scalar reference, AVX2, AVX-512 (BW + VBMI) behind runtime dispatch; all
+//    bit-exact (decisions and metrics), see detail::kViterbiRenorm for the metric rules.
+//
+// Decoder structure: soft symbols are depunctured (punctured slots = erasure 0) into pairs,
+// quantised to q = (s + 2) >> 2 in [-32, 32] and fed to the add-compare-select (ACS) kernel,
+// which keeps 64 uint8 path metrics (branch distance = correlation turned non-negative,
+// saturating adds, renormalisation by subtracting 128) and writes one 64-bit decision word
+// per step. Streaming releases chunk_bits bits at a time with one traceback from the best
+// state over chunk_bits + traceback decisions; that traceback runs interleaved with the ACS
+// of the next chunk (double-buffered decisions), so its cost mostly hides behind the ACS.
+// Input scale: the decoder is insensitive to a common scale as long as the noise-free symbol
+// level sits around +-32..+-64 (see viterbi_quantise for measured losses at other scales).
 //
 // Conventions shared by encoder, decoder and tests
 // ------------------------------------------------
@@ -98,34 +109,95 @@ struct ViterbiConfig {
 
 namespace detail {
 
-/// Branch-metric signs of the 32 butterflies (i, i+32) -> (2i, 2i+1). Butterfly i's branch
-/// i -> 2i (reg = 2i) emits (c1, c2) = (parity(2i & G1), parity(2i & G2) ^ invert_g2); its
-/// branch metric is the correlation B_i = (c1 ? s0 : -s0) + (c2 ? s1 : -s1) and, by the end-tap
-/// symmetry, the other three branches have metrics -B_i (i+32 -> 2i, i -> 2i+1) and
-/// +B_i (i+32 -> 2i+1). Bit i of neg0 / neg1 is set where c1 / c2 is 0 (s0 / s1 negated).
+/// Branch labels of the 32 butterflies (i, i+32) -> (2i, 2i+1). Butterfly i's branch
+/// i -> 2i (reg = 2i) emits (c1, c2) = (parity(2i & G1), parity(2i & G2) ^ invert_g2);
+/// label[i] = 2*c1 + c2. By the end-tap symmetry the branches i+32 -> 2i and i -> 2i+1 emit
+/// the complement (label 3 - label[i]) and i+32 -> 2i+1 emits label[i] again.
 struct ViterbiBranchTable {
-  uint32_t neg0 = 0;
-  uint32_t neg1 = 0;
-  int16_t sign0[32];  ///< +1 / -1 per butterfly (same information, for sign-multiply kernels)
-  int16_t sign1[32];
+  uint8_t label[32];
+};
+
+/// Soft symbol as the 8-bit kernels use it: q = (s + 2) >> 2 (arithmetic), in [-32, 32].
+/// Measured at Eb/N0 3 dB (1e6 bits, BPSK +-1 scaled to +-A before rounding to int8), block
+/// decoding errors vs an unquantised int32 decoder (341-346): A = 64: 325, A = 32: 358,
+/// A = 16: 424, A = 127 (hard clipping of the input): 740. Step 8 instead of 4 gave 357 / 401 /
+/// 638 / 562. So feed soft symbols with the noise-free level around +-32..+-64.
+inline int viterbi_quantise(soft_t s) { return (static_cast<int>(s) + 2) >> 2; }
+
+/// Branch distances of one step for the four labels 2*c1 + c2, packed one per byte:
+/// D(c1, c2) = |q0| + |q1| - ((c1 ? q0 : -q0) + (c2 ? q1 : -q1)), in [0, 128]. This is the
+/// correlation metric turned into a non-negative distance (the offset |q0| + |q1| is the same
+/// for every branch of the step, so it changes no decision); an agreeing symbol costs 0.
+/// D(label) + D(3 - label) = 2(|q0| + |q1|), so of the two branches leaving a state one costs
+/// at most |q0| + |q1| <= 64.
+uint32_t viterbi_branch_distances(soft_t s0, soft_t s1);
+
+/// The same distances for every symbol pair, for one-load look-up in the kernels:
+/// table[uint8_t(s0) | uint8_t(s1) << 8] == viterbi_branch_distances(s0, s1) (256 KiB, built
+/// once; the pairs of a real signal cluster, so the lines in use stay in L1/L2).
+const uint32_t* viterbi_pair_table();
+
+/// Path-metric rules shared bit for bit by every kernel (uint8 metrics, smaller = better):
+///  - candidate = min(255, metric + branch distance) (saturating add);
+///  - the survivor is the upper predecessor only if its candidate is strictly smaller
+///    (a tie keeps the lower predecessor);
+///  - after each step with an odd index (steps counted from reset(), the first is step 0), if
+///    every metric is >= kViterbiRenorm, kViterbiRenorm is subtracted from all. Checking
+///    every second step halves the cost of the check (it is ~15% of the vector work).
+/// Hence the best metric is <= 127 after every odd step; since the best state always has a
+/// branch costing <= 64, the best metric before the next check is <= 255 and reaches it only if
+/// the best path costs the maximum 64 on both steps (both symbols at full scale and
+/// contradicting it twice in a row). At the advised input scale the best path grows by a few
+/// units per step, so it and every path within ~120 of it never saturate; saturation only
+/// merges paths that are already far behind. The tests measure that this costs no errors
+/// against an unbounded int32 decoder with the same quantisation (see viterbi_quantise).
+constexpr uint8_t kViterbiRenorm = 128;
+
+/// A traceback advanced one step per trellis step inside the ACS kernels, so that the scalar,
+/// latency-bound traceback of one chunk runs on the integer units while the vector units do
+/// the add-compare-select of the next chunk (out-of-order overlap within one loop).
+struct TracebackJob {
+  const uint64_t* dec = nullptr;
+  size_t t = 0;      ///< steps left to trace; the next one is dec[t - 1]; 0 = idle
+  size_t n_out = 0;  ///< the decided bits of steps [0, n_out) are written to out
+  uint64_t state = 0;
+  uint8_t* out = nullptr;
+
+  void step() {
+    if (t == 0) return;
+    --t;
+    if (t < n_out) out[t] = static_cast<uint8_t>(state & 1u);
+    state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
+  }
+  /// step() without the checks, for kernels that bound the count by t themselves: writes
+  /// out[t] even for t >= n_out (the owner provides scratch room there, see process()).
+  void step_unchecked() {
+    --t;
+    out[t] = static_cast<uint8_t>(state & 1u);
+    state = (state >> 1) | (((dec[t] >> state) & 1u) << 5);
+  }
+  void finish() {
+    while (t > 0) step();
+  }
 };
 
 /// Add-compare-select over n trellis steps.
-///  metrics: 64 path metrics (natural state order) in and out, larger = more likely; kept
-///           within +-4096 of each other on return (renormalised, see viterbi.cc).
+///  metrics: 64 path metrics (natural state order) in and out, smaller = more likely.
 ///  pairs:   2 soft values per step (C1, C2; depunctured, erasure = 0).
+///  first_step: index of the first step since reset (its parity selects the renorm steps).
 ///  dec:     one 64-bit word per step, bit ns set when state ns's survivor comes from the
-///           upper predecessor (ns >> 1) | 32; a tie keeps the lower predecessor.
-/// Every kernel produces the same decisions bit for bit; metrics may differ by a common
-/// offset per step (renormalisation), which never changes a decision.
-using AcsKernel = void (*)(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs,
-                           size_t n, uint64_t* dec);
-void acs_scalar(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec);
-void acs_avx2(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec);
-void acs_avx512(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
-                uint64_t* dec);
+///           upper predecessor (ns >> 1) | 32.
+///  job:     advanced by one step per trellis step (never null; may be idle).
+/// Every kernel produces the same decisions and metrics bit for bit.
+using AcsKernel = void (*)(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs,
+                           size_t n, uint64_t first_step, uint64_t* dec, TracebackJob* job);
+void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
+                uint64_t first_step, uint64_t* dec, TracebackJob* job);
+void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
+              uint64_t first_step, uint64_t* dec, TracebackJob* job);
+/// Needs AVX-512 BW + VBMI (byte permutes); acs_kernel() falls back to AVX2 without VBMI.
+void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
+                uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// The kernel for a level (clamped to what the CPU runs).
 AcsKernel acs_kernel(SimdLevel level);
 ViterbiBranchTable make_branch_table(bool invert_g2);
@@ -145,7 +217,7 @@ class ViterbiDecoder {
 
   void reset();
   /// Streaming: consumes all n soft symbols, writes decoded bits to out, returns how many.
-  /// out must hold at least max_output(n) bytes.
+  /// out must hold at least max_output(n) bytes (bytes past the returned count are scratch).
   size_t process(const soft_t* soft, size_t n, uint8_t* out);
   /// End of stream: releases every bit still inside (traceback from the best state), including
   /// a step whose symbols were only partly received (the missing ones count as erasures);

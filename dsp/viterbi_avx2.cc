@@ -1,73 +1,80 @@
-// AVX2 add-compare-select for the k=7 Viterbi decoder: 64 int16 path metrics in four ymm
-// registers (16 states each). Bit-exact with detail::acs_scalar (same branch metrics, same
-// tie rule).
+// AVX2 add-compare-select for the k=7 Viterbi decoder: 64 uint8 path metrics in two ymm
+// registers (states 0..31 and 32..63), one pass per trellis step for all 32 butterflies.
+// Bit-exact with detail::acs_scalar (same distances, saturation, tie rule, renormalisation).
 #include <immintrin.h>
+
+#include <cstring>
 
 #include "dsp/viterbi.h"
 
 namespace groundlink::dsp::detail {
 
-void acs_avx2(const ViterbiBranchTable& bt, int16_t* metrics, const soft_t* pairs, size_t n,
-              uint64_t* dec) {
-  const __m256i sg0a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bt.sign0));
-  const __m256i sg0b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bt.sign0 + 16));
-  const __m256i sg1a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bt.sign1));
-  const __m256i sg1b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bt.sign1 + 16));
-  __m256i lo0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics));       // 0..15
-  __m256i lo1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 16));  // 16..31
-  __m256i hi0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 32));  // 32..47
-  __m256i hi1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 48));  // 48..63
+void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
+              uint64_t first_step,
+    uint64_t* dec, TracebackJob* job) {
+  const uint32_t* tab = viterbi_pair_table();
+  alignas(32) uint8_t same_idx[32];
+  alignas(32) uint8_t comp_idx[32];
+  for (int i = 0; i < 32; ++i) {
+    same_idx[i] = bt.label[i];
+    comp_idx[i] = static_cast<uint8_t>(3 - bt.label[i]);
+  }
+  const __m256i isame = _mm256_load_si256(reinterpret_cast<const __m256i*>(same_idx));
+  const __m256i icomp = _mm256_load_si256(reinterpret_cast<const __m256i*>(comp_idx));
+  const __m256i renorm = _mm256_set1_epi8(static_cast<char>(kViterbiRenorm));
+  __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics));
+  __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 32));
+  const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
+  uint16_t pair;
 
+  TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
   auto step = [&](size_t t) {
-    const __m256i s0 = _mm256_set1_epi16(pairs[2 * t]);
-    const __m256i s1 = _mm256_set1_epi16(pairs[2 * t + 1]);
-    const __m256i ba = _mm256_add_epi16(_mm256_sign_epi16(s0, sg0a), _mm256_sign_epi16(s1, sg1a));
-    const __m256i bb = _mm256_add_epi16(_mm256_sign_epi16(s0, sg0b), _mm256_sign_epi16(s1, sg1b));
-    // butterflies i = 0..15 (a) and 16..31 (b)
-    const __m256i l0a = _mm256_add_epi16(lo0, ba), u0a = _mm256_sub_epi16(hi0, ba);
-    const __m256i l1a = _mm256_sub_epi16(lo0, ba), u1a = _mm256_add_epi16(hi0, ba);
-    const __m256i l0b = _mm256_add_epi16(lo1, bb), u0b = _mm256_sub_epi16(hi1, bb);
-    const __m256i l1b = _mm256_sub_epi16(lo1, bb), u1b = _mm256_add_epi16(hi1, bb);
-    const __m256i ea = _mm256_max_epi16(l0a, u0a), oa = _mm256_max_epi16(l1a, u1a);
-    const __m256i eb = _mm256_max_epi16(l0b, u0b), ob = _mm256_max_epi16(l1b, u1b);
-    const __m256i dea = _mm256_cmpgt_epi16(u0a, l0a), doa = _mm256_cmpgt_epi16(u1a, l1a);
-    const __m256i deb = _mm256_cmpgt_epi16(u0b, l0b), dob = _mm256_cmpgt_epi16(u1b, l1b);
-    // Decisions to natural order: packs gives per 128-bit lane [a 0-7, b 16-23 | a 8-15, b 24-31]
-    // of butterfly indices; interleaving the E and O bytes then yields states 0..31 (lo) and
-    // 32..63 (hi) in order.
-    const __m256i pe = _mm256_packs_epi16(dea, deb);
-    const __m256i po = _mm256_packs_epi16(doa, dob);
-    const uint32_t dlo = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_unpacklo_epi8(pe, po)));
-    const uint32_t dhi = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_unpackhi_epi8(pe, po)));
-    dec[t] = static_cast<uint64_t>(dlo) | (static_cast<uint64_t>(dhi) << 32);
-    // Metrics to natural order: unpacklo(E, O) of butterflies 0..15 holds states
-    // [0-7 | 16-23], unpackhi [8-15 | 24-31]; a 128-bit lane swap completes the interleave.
-    const __m256i pa = _mm256_unpacklo_epi16(ea, oa), qa = _mm256_unpackhi_epi16(ea, oa);
-    const __m256i pb = _mm256_unpacklo_epi16(eb, ob), qb = _mm256_unpackhi_epi16(eb, ob);
-    lo0 = _mm256_permute2x128_si256(pa, qa, 0x20);
-    lo1 = _mm256_permute2x128_si256(pa, qa, 0x31);
-    hi0 = _mm256_permute2x128_si256(pb, qb, 0x20);
-    hi1 = _mm256_permute2x128_si256(pb, qb, 0x31);
+    std::memcpy(&pair, sym + 2 * t, 2);  // little-endian: s0 | s1 << 8
+    const uint32_t w = tab[pair];
+    const __m256i dist = _mm256_set1_epi32(static_cast<int>(w));
+    const __m256i p = _mm256_shuffle_epi8(dist, isame);
+    const __m256i q = _mm256_shuffle_epi8(dist, icomp);
+    const __m256i l0 = _mm256_adds_epu8(lo, p), u0 = _mm256_adds_epu8(hi, q);  // -> 2i
+    const __m256i l1 = _mm256_adds_epu8(lo, q), u1 = _mm256_adds_epu8(hi, p);  // -> 2i+1
+    const __m256i e = _mm256_min_epu8(l0, u0);
+    const __m256i o = _mm256_min_epu8(l1, u1);
+    // lower predecessor kept where the minimum equals it (ties included)
+    const __m256i ke = _mm256_cmpeq_epi8(e, l0);
+    const __m256i ko = _mm256_cmpeq_epi8(o, l1);
+    // Interleave E (state 2i) and O (state 2i+1): unpack gives per 128-bit lane
+    // [0-15 | 32-47] (lo) and [16-31 | 48-63] (hi); a lane swap restores natural order.
+    const __m256i a = _mm256_unpacklo_epi8(e, o), b = _mm256_unpackhi_epi8(e, o);
+    __m256i nlo = _mm256_permute2x128_si256(a, b, 0x20);
+    __m256i nhi = _mm256_permute2x128_si256(a, b, 0x31);
+    const __m256i ka = _mm256_unpacklo_epi8(ke, ko), kb = _mm256_unpackhi_epi8(ke, ko);
+    const uint32_t keep_lo = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_permute2x128_si256(ka, kb, 0x20)));
+    const uint32_t keep_hi = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_permute2x128_si256(ka, kb, 0x31)));
+    dec[t] = ~(static_cast<uint64_t>(keep_lo) | static_cast<uint64_t>(keep_hi) << 32);
+    // on odd steps: every metric >= renorm  <=>  renorm -sat min(all) == 0
+    if ((first_step + t) & 1u) {
+      const __m256i below = _mm256_subs_epu8(renorm, _mm256_min_epu8(e, o));
+      if (_mm256_testz_si256(below, below)) {
+        nlo = _mm256_sub_epi8(nlo, renorm);
+        nhi = _mm256_sub_epi8(nhi, renorm);
+      }
+    }
+    lo = nlo;
+    hi = nhi;
   };
-  auto renorm = [&] {
-    const __m256i r = _mm256_broadcastw_epi16(_mm256_castsi256_si128(lo0));
-    lo0 = _mm256_sub_epi16(lo0, r);
-    lo1 = _mm256_sub_epi16(lo1, r);
-    hi0 = _mm256_sub_epi16(hi0, r);
-    hi1 = _mm256_sub_epi16(hi1, r);
-  };
-
+  // The first min(n, tb.t) steps also advance the traceback (see TracebackJob).
+  const size_t ntb = n < tb.t ? n : tb.t;
   size_t t = 0;
-  for (; t + 16 <= n; t += 16) {
-    for (size_t k = 0; k < 16; ++k) step(t + k);
-    renorm();
+  for (; t < ntb; ++t) {
+    tb.step_unchecked();
+    step(t);
   }
   for (; t < n; ++t) step(t);
-  renorm();
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics), lo0);
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 16), lo1);
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 32), hi0);
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 48), hi1);
+
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics), lo);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 32), hi);
+  *job = tb;
 }
 
 }  // namespace groundlink::dsp::detail

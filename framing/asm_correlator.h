@@ -40,7 +40,15 @@ class AsmCorrelator {
   /// Hard errors of a window of hard bits packed in a word (last received bit = LSB).
   int word_errors(uint64_t window, bool inverted = false) const {
     const uint64_t d = (window ^ marker_ ^ (inverted ? ~uint64_t{0} : 0)) & mask_;
-    return __builtin_popcountll(d);
+    return popcount64(d);
+  }
+  /// Portable SWAR population count (the library is built without -mpopcnt, where the builtin
+  /// becomes a library call).
+  static int popcount64(uint64_t x) {
+    x = x - (x >> 1 & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
   }
   /// Correlation, polarity from its sign, and hard errors for that polarity.
   AsmMatch match(const dsp::soft_t* s) const;

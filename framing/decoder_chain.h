@@ -4,8 +4,9 @@
 //   -> framing::Frame.
 // For a convolutional code the decoder does not know where a symbol pair starts (CCSDS
 // 131.0-B-4 §3; punctured codes: where the puncturing period starts, §3.5): one Viterbi decoder
-// and synchroniser per alignment run until one of them locks, then only that one runs; on loss
-// of lock all alignments search again.
+// and synchroniser per alignment run until one of them locks, then only that one runs. When
+// the locked one misses an ASM (flywheel) the other alignments start searching beside it (a
+// symbol slip moves the pair boundary); whichever is in lock next carries on alone.
 // A block from an unconfirmed sync (the first ASM after search) is held until the next ASM
 // confirms it; if the check fails it is dropped as a false sync (counted), so noise that looks
 // like an ASM does not reach the users. flush() at end of input releases everything inside
@@ -18,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "dsp/nrz.h"
 #include "dsp/soft.h"
 #include "dsp/viterbi.h"
 #include "framing/frame.h"
@@ -30,8 +32,18 @@ enum class ChannelCoding : uint8_t { none = 0, conv = 1 };
 
 struct DecoderChainConfig {
   ChannelCoding coding = ChannelCoding::conv;
-  dsp::ConvCodeConfig conv;          ///< rate and G2 inversion (coding == conv)
+  /// Rate and G2 inversion (coding == conv). The default is the rate-1/2 code of 131.0-B-4 §3.3
+  /// (G2 inverted); for punctured rates use dsp::ccsds_conv_code(rate) (§3.5: no inverter).
+  dsp::ConvCodeConfig conv;
   size_t viterbi_traceback = 96;
+  /// The bit stream is NRZ-M (CCSDS 401.0-B §2.4.6): differentially decoded after the Viterbi
+  /// decoder (or on the soft input when uncoded), before frame sync.
+  bool nrzm = false;
+  /// ERT stamping: Frame::ert = start_time + symbol_index / symbol_rate_hz (symbol_index:
+  /// channel symbols since reset, last ASM symbol). 0 = no ERT. Demodulator delays are the
+  /// caller's to fold into start_time.
+  double symbol_rate_hz = 0.0;
+  Timestamp start_time;
   /// ASM and synchroniser tolerances; sync.block_bytes is derived from frame (ignored here).
   FrameSyncConfig sync;
   TransferFrameConfig frame;
@@ -80,12 +92,14 @@ class DecoderChain {
 
  private:
   struct Branch;
-  void feed_branch(Branch& b, const dsp::soft_t* sym, size_t n, const FrameCallback& cb);
-  void bits_to_sync(Branch& b, const uint8_t* bits, size_t n, const FrameCallback& cb);
-  void on_block(Branch& b, const SyncedBlock& blk, const FrameCallback& cb);
-  void deliver(Frame& f, const FrameCallback& cb);
+  void feed_branch(Branch& b, const dsp::soft_t* sym, size_t n);
+  void bits_to_sync(Branch& b, uint8_t* bits, size_t n);
+  void on_block(Branch& b, const SyncedBlock& blk);
+  void deliver(Frame& f);
   void after_sync(Branch& b);
   void activate_all(uint64_t at_symbol);
+  void update_alignment();
+  void stop_branch(Branch& b);
 
   DecoderChainConfig cfg_;
   size_t period_syms_ = 1;   ///< symbols per puncturing period
@@ -96,6 +110,8 @@ class DecoderChain {
   uint64_t sym_pos_ = 0;     ///< absolute index of the next input symbol
   uint64_t sequence_ = 0;
   std::vector<uint8_t> bits_;
+  std::vector<dsp::soft_t> soft_scratch_;
+  const FrameCallback* cb_ = nullptr;  ///< the caller's callback during process()/flush()
   Frame scratch_;
   DecoderChainStats stats_;
 };

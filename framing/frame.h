@@ -56,6 +56,8 @@ struct Frame {
   uint32_t ocf = 0;              ///< Operational Control Field (CLCW for TM/AOS type-1 reports)
   bool inverted = false;         ///< ASM found with inverted polarity
   int asm_errors = 0;            ///< bit errors in the ASM at acquisition/confirmation
+  bool flywheel = false;         ///< cut where the frame length predicts, ASM not matched
+  int bit_slip = 0;              ///< frame grid correction (bits) applied at this frame's ASM
   uint64_t symbol_index = 0;     ///< input symbol (or bit) index of the last ASM bit
   uint64_t sequence = 0;         ///< frame number in the pass, from 0
   Timestamp ert;                 ///< Earth-receive time (UTC)

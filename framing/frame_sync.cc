@@ -19,6 +19,19 @@ const char* to_string(SyncState s) {
 }
 
 namespace {
+
+// Eight soft bits (first = MSB) -> one byte, bit = (soft > 0), without branches: per byte,
+// (low 7 bits + 127) carries into bit 7 exactly when the low bits are nonzero (no carry crosses
+// bytes: 127 + 127 < 256); with the sign bit clear that means soft >= 1. The multiply gathers
+// bit 0 of each byte (little-endian: byte 0 is the first bit) into the top byte, byte 0 highest.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "pack8 assumes a little-endian load");
+inline unsigned pack8(const dsp::soft_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  const uint64_t m = ((v & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) & ~v & 0x8080808080808080ULL;
+  return static_cast<unsigned>(((m >> 7) * 0x8040201008040201ULL) >> 56);
+}
+
 [[noreturn]] void bad(const std::string& field, const std::string& range, long long v) {
   throw std::invalid_argument("frame_sync." + field + " must be in " + range + ", got " +
                               std::to_string(v));
@@ -86,12 +99,19 @@ void FrameSynchronizer::process(const dsp::soft_t* soft, size_t n, const BlockCa
 }
 
 void FrameSynchronizer::process_bits(const uint8_t* bits, size_t n, const BlockCallback& cb) {
+  stats_.bits += n;
   while (n > 0) {
-    const size_t m = std::min(n, scratch_.size());
-    for (size_t i = 0; i < m; ++i) scratch_[i] = bits[i] ? dsp::kSoftOne : dsp::kSoftZero;
-    process(scratch_.data(), m, cb);
-    bits += m;
-    n -= m;
+    const size_t take = std::min(n, buf_.size() - len_);
+    // Straight into the window as +-127, branch-free (random bits defeat branch prediction).
+    dsp::soft_t* __restrict dst = buf_.data() + len_;
+    const uint8_t* __restrict src = bits;
+    for (size_t i = 0; i < take; ++i)
+      dst[i] = static_cast<dsp::soft_t>(static_cast<int>(src[i] & 1) * 254 - 127);
+    len_ += take;
+    bits += take;
+    n -= take;
+    run(cb);
+    compact();
   }
 }
 
@@ -144,9 +164,9 @@ void FrameSynchronizer::search(const BlockCallback&) {
     int e = corr_.word_errors(sr, false);
     bool inv = false;
     if (e > tol) {
-      if (!cfg_.detect_inverted) continue;
-      e = corr_.word_errors(sr, true);
-      if (e > tol) continue;
+      // Errors against the complemented marker are the complement count: one popcount per bit.
+      if (!cfg_.detect_inverted || static_cast<int>(L_) - e > tol) continue;
+      e = static_cast<int>(L_) - e;
       inv = true;
     }
     // Candidate ASM occupying [pos - L, pos).
@@ -181,18 +201,28 @@ void FrameSynchronizer::search(const BlockCallback&) {
 void FrameSynchronizer::check_next() {
   const uint64_t expect = block_start_ + block_bits_;
   const int slip = cfg_.bit_slip;
-  int best_d = 0;
-  int best_e = INT_MAX;
-  for (int d = -slip; d <= slip; ++d) {
-    const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(d));
-    if (s < base_) continue;
-    const int e = corr_.bit_errors(at(s), inverted_);
-    if (e < best_e || (e == best_e && std::abs(d) < std::abs(best_d))) {
-      best_e = e;
-      best_d = d;
-    }
-  }
   const int tol = state_ == SyncState::check ? cfg_.search_max_errors : cfg_.lock_max_errors;
+  // The expected position is tried first with the full tolerance. A slipped position must match
+  // with the search tolerance: at low SNR a Viterbi error burst on the ASM can make a position
+  // one bit off look slightly better than the true one, and a wrong slip costs the frame, while
+  // a real slip leaves ~16 errors at the old position (the ASM's autocorrelation sidelobes).
+  int best_d = 0;
+  int best_e = corr_.bit_errors(at(expect), inverted_);
+  if (best_e > tol) {
+    int se = INT_MAX;
+    for (int d = -slip; d <= slip; ++d) {
+      if (d == 0) continue;
+      const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(d));
+      if (s < base_) continue;
+      const int e = corr_.bit_errors(at(s), inverted_);
+      if (e < se || (e == se && std::abs(d) < std::abs(best_d))) {
+        se = e;
+        best_d = d;
+      }
+    }
+    if (se <= cfg_.search_max_errors) best_e = se;
+    else best_d = 0;
+  }
   if (best_e <= tol) {
     const uint64_t s = expect + static_cast<uint64_t>(static_cast<int64_t>(best_d));
     const int c = corr_.correlate(at(s));
@@ -240,11 +270,7 @@ bool FrameSynchronizer::emit_pending(const BlockCallback& cb) {
   if (block_start_ + block_bits_ > base_ + len_) return false;
   const dsp::soft_t* p = at(block_start_);
   const uint8_t flip = inverted_ ? 0xFF : 0x00;
-  for (size_t i = 0; i < cfg_.block_bytes; ++i, p += 8) {
-    unsigned b = 0;
-    for (int k = 0; k < 8; ++k) b = b << 1 | (p[k] > 0 ? 1u : 0u);
-    out_[i] = static_cast<uint8_t>(b ^ flip);
-  }
+  for (size_t i = 0; i < cfg_.block_bytes; ++i, p += 8) out_[i] = static_cast<uint8_t>(pack8(p) ^ flip);
   SyncedBlock blk;
   blk.data = out_.data();
   blk.size = out_.size();

@@ -9,8 +9,9 @@
 //   check    -- confirm_frames consecutive ASMs (<= search_max_errors) at the expected position
 //               (+-bit_slip) lead to lock; a miss returns to search, resuming one bit after the
 //               candidate ASM (so a false sync cannot hide the true one).
-//   lock     -- ASMs are accepted with <= lock_max_errors at the expected position +-bit_slip
-//               (the best of those positions wins; a bit slip moves the frame grid).
+//   lock     -- an ASM is accepted with <= lock_max_errors at the expected position; failing
+//               that, at the best position within +-bit_slip with <= search_max_errors (a bit
+//               slip moves the frame grid).
 //   flywheel -- a missed ASM in lock: the block is still cut at the position the frame length
 //               predicts (the ASM was corrupted, not the grid); flywheel_frames consecutive
 //               misses lose lock (counted in sync_losses) and return to search.

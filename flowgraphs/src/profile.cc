@@ -80,7 +80,8 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
     Section cv = coding.section("convolutional");
     p.conv.enabled = true;
     p.conv.rate = cv.str("rate", "1/2", {"1/2", "2/3", "3/4", "5/6", "7/8"});
-    p.conv.invert_g2 = cv.boolean("invert_g2", true);
+    // 131.0-B-4 §3.5: the punctured codes are built on the code without the G2 inverter.
+    p.conv.invert_g2 = cv.boolean("invert_g2", p.conv.rate == "1/2");
     cv.finish();
   }
   p.randomizer = coding.boolean("randomizer", true);

@@ -213,3 +213,37 @@ TEST(FrameSync, ConfigValidation) {
   c.bit_slip = 9;
   EXPECT_THROW(FrameSynchronizer{c}, std::invalid_argument);
 }
+
+TEST(FrameSync, BlockBytesAreHardDecisionsOfAnySoftValue) {
+  // Every soft value, erasures and +-1 included, must pack as (soft > 0), polarity applied.
+  std::mt19937 rng(21);
+  const size_t len = 64;
+  for (bool inv : {false, true}) {
+    std::vector<dsp::soft_t> soft;
+    std::vector<std::vector<uint8_t>> expect;
+    for (int f = 0; f < 5; ++f) {
+      for (int k = 0; k < 32; ++k) {
+        const bool bit = ((0x1ACFFC1Du >> (31 - k)) & 1) != inv;
+        soft.push_back(bit ? 90 : -90);
+      }
+      std::vector<uint8_t> bytes(len, 0);
+      for (size_t i = 0; i < len * 8; ++i) {
+        const auto v = static_cast<dsp::soft_t>(static_cast<int>(rng() % 255) - 127);
+        soft.push_back(v);
+        const unsigned bit = (v > 0) != inv;
+        bytes[i / 8] = static_cast<uint8_t>(bytes[i / 8] | bit << (7 - i % 8));
+      }
+      expect.push_back(bytes);
+    }
+    FrameSyncConfig cfg;
+    cfg.block_bytes = len;
+    FrameSynchronizer sync(cfg);
+    std::vector<Got> got;
+    sync.process(soft.data(), soft.size(), collect(got));
+    ASSERT_EQ(got.size(), 5u);
+    for (size_t f = 0; f < 5; ++f) {
+      EXPECT_EQ(got[f].data, expect[f]) << f;
+      EXPECT_EQ(got[f].inverted, inv);
+    }
+  }
+}
