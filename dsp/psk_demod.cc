@@ -175,6 +175,7 @@ void PskDemodulator::reset_loops() {
   lock_c_ = lock_den_ = lock_on_ = lock_mid_ = 0.0f;
   snr_.reset();
   soft_k_ = 40.0f;
+  llr_per_soft_ = 0.0;
   kd_c_ = kd_t_ = 1.0f;
   track_symbols_ = 0;
   unlocked_run_ = 0;
@@ -242,6 +243,7 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
   const double esn0 = snr_.esn0();
   status_.esn0_db = 10.0 * std::log10(esn0);
   status_.ebn0_db = status_.esn0_db - 10.0 * std::log10(bits_ * cfg_.code_rate);
+  status_.llr_per_soft = llr_per_soft_;
   status_.carrier_lock_metric = lock_den_ > 0.0f ? lock_c_ / lock_den_ : 0.0;
   status_.timing_lock_metric = (lock_on_ + lock_mid_) > 0.0f ? (lock_on_ - lock_mid_) / (lock_on_ + lock_mid_) : 0.0;
   return produced;
@@ -486,7 +488,10 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
         const double S = snr.signal(), N = std::max(snr.noise(), 1e-12);
         const double amp = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
         const double den = amp + cfg_.soft_margin_sigma * std::sqrt(N / 2.0);
-        if (den > 0.0) soft_k = static_cast<float>(127.0 / den);
+        if (den > 0.0) {
+          soft_k = static_cast<float>(127.0 / den);
+          llr_per_soft_ = 2.0 * amp / (std::max(N, 1e-12) / 2.0) / soft_k;
+        }
         // Detector slopes at this SNR (z has unit mean power, so S + N ~ 1). Costas: the
         // decision sgn() is right with probability (1 + erf(a / (sigma sqrt 2))) / 2, a the
         // per-channel amplitude, scaling the slope by erf(.) (Lindsey & Simon, "Telecommunication

@@ -77,6 +77,9 @@ struct PskDemodStatus {
   double clock_offset_ppm = 0.0;  ///< estimated symbol period vs nominal, ppm
   double esn0_db = 0.0;
   double ebn0_db = 0.0;        ///< per information bit (code_rate)
+  /// Log-likelihood ratio per soft unit (LLR = llr_per_soft * soft, natural log) implied by the
+  /// current Es/N0 estimate and soft scaling: 2 a / (sigma^2 k) in the header's notation.
+  double llr_per_soft = 0.0;
   double carrier_lock_metric = 0.0;  ///< smoothed cos(M*phase error), 1 = locked
   double timing_lock_metric = 0.0;   ///< on-time vs mid-symbol energy contrast
   uint64_t symbols = 0;        ///< symbols output since construction
@@ -157,6 +160,7 @@ class PskDemodulator {
   float lock_c_ = 0, lock_den_ = 0, lock_on_ = 0, lock_mid_ = 0;  // lock_c_: cos(M phi) numerator
   double ted_contrast_ = 0;                 // noiseless timing contrast for the lock threshold
   float soft_k_ = 40.0f;
+  double llr_per_soft_ = 0.0;
   float kd_c_ = 1.0f, kd_t_ = 1.0f;          // detector slopes at the current SNR
   uint64_t track_symbols_ = 0, unlocked_run_ = 0, total_symbols_ = 0;
   PskDemodStatus status_;

@@ -250,3 +250,76 @@ TEST(DemodNco, MixMatchesDirectPhasorAcrossBlocksAndRetunes) {
 
 }  // namespace
 }  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodSoft, SoftValuesAreCalibratedLlrsAndMostlyUnclipped) {
+  // For each soft magnitude bin the observed error rate must match 1 / (1 + exp(LLR)) with
+  // LLR = llr_per_soft * |soft|: the values are LLR-proportional, as a Viterbi decoder assumes.
+  for (PskModulation m : {PskModulation::bpsk, PskModulation::qpsk}) {
+    LinkSetup s;
+    s.modulation = m;
+    s.ebn0_db = 2.0;
+    s.freq_offset_rs = 0.005;
+    s.nbits = 400000;
+    s.seed = 61;
+    const LinkResult r = run_link(s);
+    const auto bits = random_bits(s.nbits, s.seed);
+    const double c = r.status.llr_per_soft;
+    ASSERT_GT(c, 0.0);
+    // Re-derive the alignment's symmetry by sign agreement, per soft, using count_errors' offset.
+    size_t clipped = 0, n = 0;
+    size_t err[8] = {}, tot[8] = {};
+    double llr_sum[8] = {};  // sum of 1 / (1 + exp(LLR)) per bin
+    const unsigned bps = bits_per_symbol(m);
+    // Use the best of the symmetries on the whole stream (no slips at this SNR).
+    int best_v = 0;
+    size_t best_e = SIZE_MAX;
+    for (int v = 0; v < (bps == 1 ? 2 : 8); ++v) {
+      size_t e = 0;
+      for (size_t j = 4000; j + r.offset < bits.size() && j + 1 < r.soft.size(); ++j) {
+        const size_t b = j & ~size_t{1};
+        int a = r.soft[bps == 1 ? j : b], bb = bps == 1 ? 0 : r.soft[b + 1];
+        if (bps == 2 && (v & 4)) std::swap(a, bb);
+        if (v & 1) a = -a;
+        if (v & 2) bb = -bb;
+        const int val = (bps == 1 || !(j & 1)) ? a : bb;
+        e += (val > 0) != (bits[j + r.offset] != 0);
+      }
+      if (e < best_e) {
+        best_e = e;
+        best_v = v;
+      }
+    }
+    for (size_t j = 4000; j + r.offset < bits.size() && j + 1 < r.soft.size(); ++j) {
+      const size_t b = j & ~size_t{1};
+      int a = r.soft[bps == 1 ? j : b], bb = bps == 1 ? 0 : r.soft[b + 1];
+      if (bps == 2 && (best_v & 4)) std::swap(a, bb);
+      if (best_v & 1) a = -a;
+      if (best_v & 2) bb = -bb;
+      const int val = (bps == 1 || !(j & 1)) ? a : bb;
+      const int mag = std::abs(val);
+      clipped += mag == 127;
+      ++n;
+      const int bin = std::min(7, mag / 16);
+      tot[bin]++;
+      llr_sum[bin] += 1.0 / (1.0 + std::exp(c * mag));  // expected error probability
+      err[bin] += (val > 0) != (bits[j + r.offset] != 0);
+    }
+    std::printf("[soft %s] Eb/N0 2 dB, llr/soft %.4f, clipped %.2f%%\n", to_string(m), c,
+                100.0 * clipped / n);
+    EXPECT_LT(static_cast<double>(clipped) / n, 0.05);
+    for (int bin = 0; bin < 6; ++bin) {
+      if (tot[bin] < 2000) continue;
+      const double pred = llr_sum[bin] / tot[bin];
+      const double obs = static_cast<double>(err[bin]) / tot[bin];
+      std::printf("  |soft| %3d..%3d: n %6zu, error rate %.4f, predicted %.4f\n", bin * 16,
+                  bin * 16 + 15, tot[bin], obs, pred);
+      EXPECT_NEAR(obs, pred, 0.15 * pred + 0.004) << to_string(m) << " bin " << bin;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
