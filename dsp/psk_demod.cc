@@ -100,6 +100,8 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
     fft_in_.assign(n, {0.0f, 0.0f});
     fft_out_.assign(n, {0.0f, 0.0f});
     fft_pow_.assign(n, 0.0f);
+    pow_a_.assign(n, 0.0f);
+    pow_b_.assign(n, 0.0f);
     fft_plan_ = fft_create_plan(static_cast<unsigned>(n), fft_in_.data(), fft_out_.data(),
                                 LIQUID_FFT_FORWARD, 0);
   }
@@ -260,6 +262,8 @@ void PskDemodulator::run_acquisition() {
     acq_integrated_ = 0;
   }
   ++acq_integrated_;
+  std::fill(pow_a_.begin(), pow_a_.end(), 0.0f);
+  std::fill(pow_b_.begin(), pow_b_.end(), 0.0f);
   const float* x = reinterpret_cast<const float*>(acq_buf_.data());
   // Square-law symbol timing (Oerder & Meyr, IEEE Trans. Commun. 36(5), 1988): |y|^2 of the
   // matched-filter output has a spectral line at the symbol rate whose phase gives the on-time
@@ -282,36 +286,56 @@ void PskDemodulator::run_acquisition() {
       fft_in_[i] = z;
     }
     fft_execute(static_cast<fftplan>(fft_plan_));
-    for (size_t i = 0; i < n; ++i) fft_pow_[i] += std::norm(fft_out_[i]);
+    std::vector<float>& halfpow = 2 * b < blocks ? pow_a_ : pow_b_;
+    for (size_t i = 0; i < n; ++i) {
+      const float p = std::norm(fft_out_[i]);
+      fft_pow_[i] += p;
+      halfpow[i] += p;
+    }
   }
   const double range = M_ * cfg_.acq_range / cfg_.samples_per_symbol;  // cycles/sample of z
   const long kmax = std::min<long>(static_cast<long>(range * n), static_cast<long>(n / 2 - 2));
-  long best = 0;
-  float best_p = -1.0f;
-  double mean = 0.0;
-  for (long k = -kmax; k <= kmax; ++k) {
-    const float p = fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))];
-    mean += p;
-    if (p > best_p) {
-      best_p = p;
-      best = k;
+  // Strongest bin within the range, refined by a parabola; returns the line-to-mean ratio.
+  auto find_peak = [&](const std::vector<float>& pw, double& f) {
+    auto at = [&](long k) {
+      return static_cast<double>(pw[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
+    };
+    long best = 0;
+    double best_p = -1.0, mean = 0.0;
+    for (long k = -kmax; k <= kmax; ++k) {
+      const double p = at(k);
+      mean += p;
+      if (p > best_p) {
+        best_p = p;
+        best = k;
+      }
     }
-  }
-  mean /= static_cast<double>(2 * kmax + 1);
-  auto at = [&](long k) {
-    return static_cast<double>(fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
+    mean /= static_cast<double>(2 * kmax + 1);
+    const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
+    const double den = pm - 2.0 * p0 + pp;
+    const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
+    f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
+    return mean > 0.0 ? best_p / mean : 0.0;
   };
   acq_fill_ = 0;
   status_.acq_attempts++;
+  double f = 0.0;
   // A line must stand well above the averaged noise floor; otherwise keep acquiring. With
   // K >= 4 averaged periodograms a noise bin exceeds 5x the mean with probability < 3e-6.
-  if (!(best_p > 5.0 * mean)) return;
+  if (!(find_peak(fft_pow_, f) > 5.0)) return;
   acq_integrated_ = 0;
-  const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
-  const double den = pm - 2.0 * p0 + pp;
-  const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
-  const double f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
-  nco_.set_frequency(nco_.frequency() + f);
+  // Doppler ramp: the line's frequency in each half of the window gives the rate; the
+  // estimate is then carried from the window centre to where tracking starts (the next chunk).
+  double rate = 0.0;
+  if (blocks >= 2) {
+    double fa = 0.0, fb = 0.0;
+    const double qa = find_peak(pow_a_, fa), qb = find_peak(pow_b_, fb);
+    const double span = static_cast<double>(blocks * n) / 2.0;  // centre to centre, samples
+    const double bin = 1.0 / (static_cast<double>(n) * M_);
+    if (qa > 8.0 && qb > 8.0 && std::fabs(fb - fa) < 16.0 * bin) rate = (fb - fa) / span;
+  }
+  const double ahead = static_cast<double>(acq_buf_.size()) - blocks * n / 2.0 + kChunk / 2.0;
+  nco_.set_frequency(nco_.frequency() + f + rate * ahead);
   // On-time instants of acq_buf_ index i + half (the filter reads i .. i + 2 half), as a
   // phase modulo sps of the absolute sample count.
   const double tau = -std::atan2(tim_im, tim_re) / kTwoPi * sps;
@@ -319,8 +343,12 @@ void PskDemodulator::run_acquisition() {
   if (hint < 0.0) hint += sps;
   acquiring_ = false;
   status_.acquisitions++;
+  status_.acq_rate = rate;
   total_symbols_ += (acq_buf_.size()) / cfg_.samples_per_symbol;
   reset_loops();
+  // A 3rd-order loop starts with the measured ramp (rad/symbol^2) in its rate integrator.
+  if (cfg_.carrier_loop_order == 3)
+    omega_rate_ = static_cast<float>(kTwoPi * rate * period_ * period_);
   timing_hint_ = hint;
 }
 

@@ -38,7 +38,9 @@ struct PskDemodConfig {
   PskModulation modulation = PskModulation::qpsk;
   unsigned samples_per_symbol = 4;  ///< input rate, 2..8 (front-end resamples); even for OQPSK
   double rolloff = 0.35;            ///< RRC roll-off, (0, 1]
-  unsigned filter_span_symbols = 8;  ///< matched filter length in symbols, 4..32
+  /// Matched filter length in symbols, 4..32. 6 (+/-3 symbols) measured no BER loss against 8
+  /// or 16 at Eb/N0 6 and 9 dB (alpha 0.35) and keeps each output to 7 AVX2 steps at 4 sps.
+  unsigned filter_span_symbols = 6;
   unsigned filter_phases = 64;       ///< polyphase interpolation steps per sample, 8..256
   /// Carrier loop noise bandwidth Bn*Ts (normalised to the symbol rate), (0, 0.05].
   /// Default 0.002 with a 2nd-order loop: no cycle slip in 2e5 symbols at Es/N0 = 2 dB (QPSK
@@ -86,6 +88,7 @@ struct PskDemodStatus {
   uint64_t nonfinite_samples = 0;
   uint64_t acquisitions = 0;   ///< completed coarse acquisitions
   uint64_t acq_attempts = 0;   ///< FFT searches run (more than acquisitions: no line found)
+  double acq_rate = 0.0;       ///< Doppler rate measured at acquisition, cycles/sample^2
   uint64_t loop_resets = 0;    ///< loop states found non-finite and restarted
   uint64_t lock_symbol = 0;    ///< symbol count (incl. acquisition) at the first carrier lock
 };
@@ -143,7 +146,7 @@ class PskDemodulator {
   uint64_t acq_start_abs_ = 0;  // absolute index of acq_buf_[0]
   double timing_hint_ = -1.0;   // on-time phase (absolute samples mod sps) from acquisition
   std::vector<std::complex<float>> fft_in_, fft_out_;
-  std::vector<float> fft_pow_;
+  std::vector<float> fft_pow_, pow_a_, pow_b_;  // all searches / this search's halves
   void* fft_plan_ = nullptr;
 
   // Loops.

@@ -119,6 +119,9 @@ TEST(DemodLink, QpskTracksLeoXBandDopplerRateAtLowSymbolRate) {
               f_end);
   EXPECT_TRUE(r.status.carrier_lock);
   EXPECT_NEAR(r.status.freq_offset, f_end, 0.002);
+  // The acquisition measures the ramp and starts the loops on it.
+  EXPECT_NEAR(r.status.acq_rate, s.doppler_rate, 0.2 * s.doppler_rate);
+  EXPECT_LT(r.status.lock_symbol, 8000u);
   expect_ber_near_theory(r, 6.0, 0.5, "qpsk doppler 10 kHz/s @100 ksym/s");
 }
 
