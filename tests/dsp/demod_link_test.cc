@@ -127,3 +127,33 @@ TEST(DemodLink, QpskTracksLeoXBandDopplerRateAtLowSymbolRate) {
 
 }  // namespace
 }  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodLink, OtherSampleRatesAndRollOffs) {
+  struct Case {
+    PskModulation m;
+    unsigned sps;
+    double rolloff;
+  };
+  for (const Case& c : {Case{PskModulation::qpsk, 2, 0.35}, Case{PskModulation::qpsk, 8, 0.5},
+                        Case{PskModulation::bpsk, 3, 0.5}, Case{PskModulation::oqpsk, 2, 0.5},
+                        Case{PskModulation::qpsk, 3, 0.35}}) {
+    LinkSetup s = impaired(c.m, 6.0);
+    s.sps = c.sps;
+    s.rolloff = c.rolloff;
+    // Same physical Doppler ramp per symbol^2 as at 4 sps.
+    s.doppler_rate *= 16.0 / (c.sps * c.sps);
+    s.nbits = 200000;
+    s.seed = 70 + c.sps;
+    const LinkResult r = run_link(s);
+    char what[64];
+    std::snprintf(what, sizeof what, "%s sps %u alpha %.2f", to_string(c.m), c.sps, c.rolloff);
+    EXPECT_TRUE(r.status.carrier_lock) << what;
+    expect_ber_near_theory(r, 6.0, 0.5, what);
+  }
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
