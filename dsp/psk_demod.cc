@@ -211,7 +211,6 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
       const size_t k = std::min(m, cap - acq_fill_);
       std::copy(dst, dst + k, acq_buf_.begin() + static_cast<std::ptrdiff_t>(acq_fill_));
       acq_fill_ += k;
-      total_symbols_ += 0;  // counted when acquisition completes
       if (acq_fill_ == cap) run_acquisition();
       continue;
     }
@@ -547,8 +546,12 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
       const float cm = lock_den > 0.0f ? lock_num / lock_den : 0.0f;
       const bool was_locked = status_.carrier_lock;
       // Declared only after the loop has had ~1/Bn symbols to settle the averages.
+      // With the signal gone the metric only fluctuates around 0 (std ~0.03-0.05 over this
+      // average) while Es/N0 collapses: below -3 dB there is no usable signal, whatever cm says.
+      const bool signal = snr.count() < 1024 || snr.esn0() > 0.5;
       status_.carrier_lock =
-          was_locked ? cm > 0.3f * expect : (track >= 512 && cm > 0.6f * expect && cm > 0.05f);
+          signal && (was_locked ? cm > 0.3f * expect
+                                : (track >= 512 && cm > 0.6f * expect && cm > 0.05f));
       const float tm = (lock_on - lock_mid) / std::max(lock_on + lock_mid, 1e-30f);
       status_.timing_lock =
           status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;

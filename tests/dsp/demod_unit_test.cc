@@ -337,3 +337,51 @@ TEST(DemodSoft, SoftValuesAreCalibratedLlrsAndMostlyUnclipped) {
 
 }  // namespace
 }  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodRobustness, ReacquiresAfterSignalLossAtANewFrequency) {
+  // Signal at +0.5% Rs, then noise only (fade / loss of signal), then the signal again at
+  // -1% Rs: the demodulator must drop lock, re-run acquisition and lock on the new carrier.
+  PskModulatorConfig mc;
+  PskModulator mod(mc);
+  const auto bits = random_bits(2 * 60000, 81);
+  std::vector<std::complex<float>> tx1, tx2, rx;
+  mod.modulate_bits(bits.data(), 60000, tx1);
+  mod.modulate_bits(bits.data() + 60000, 60000, tx2);
+  ChannelConfig cc;
+  cc.ebn0_db = 8.0;
+  cc.freq_offset = 0.005 / 4;
+  Channel a(cc);
+  a.process(tx1.data(), tx1.size(), rx);
+  std::vector<std::complex<float>> silence(4 * 50000, {0.0f, 0.0f});
+  cc.seed = 2;
+  cc.freq_offset = 0.0;
+  Channel n(cc);
+  n.process(silence.data(), silence.size(), rx);
+  cc.seed = 3;
+  cc.freq_offset = -0.01 / 4;
+  Channel b(cc);
+  b.process(tx2.data(), tx2.size(), rx);
+
+  PskDemodulator demod(PskDemodConfig{});
+  std::vector<soft_t> soft(demod.max_output(rx.size()));
+  const size_t first = tx1.size();
+  demod.process(rx.data(), first, soft.data());
+  EXPECT_TRUE(demod.status().carrier_lock);
+  demod.process(rx.data() + first, silence.size(), soft.data());
+  EXPECT_FALSE(demod.status().carrier_lock);
+  const size_t start2 = first + silence.size();
+  const size_t m = demod.process(rx.data() + start2, rx.size() - start2, soft.data());
+  soft.resize(m);
+  EXPECT_TRUE(demod.status().carrier_lock);
+  EXPECT_GE(demod.status().acquisitions, 2u);
+  EXPECT_NEAR(demod.status().freq_offset, -0.01 / 4, 1e-4);
+  std::vector<uint8_t> ref(bits.begin() + 60000, bits.end());
+  const LinkResult r = count_errors(soft, ref, 2, 10000, 30000);
+  EXPECT_LT(r.ber(), 3 * ber_theory(8.0));
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
