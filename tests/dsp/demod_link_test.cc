@@ -87,6 +87,17 @@ TEST(DemodLink, QpskImpairedLowSnrNoSlipsNearTheory) {
   expect_ber_near_theory(r, -1.0, 0.3, "qpsk impaired Es/N0 2 dB");
 }
 
+TEST(DemodLink, TinyProcessBlocksStream) {
+  // 37-sample calls: chunking, buffer compaction and hand-over across many call boundaries.
+  LinkSetup s = impaired(PskModulation::qpsk, 6.0);
+  s.nbits = 100000;
+  s.block = 37;
+  s.seed = 25;
+  const LinkResult r = run_link(s);
+  EXPECT_TRUE(r.status.carrier_lock);
+  expect_ber_near_theory(r, 6.0, 0.5, "qpsk 37-sample blocks");
+}
+
 TEST(DemodLink, OqpskWorks) {
   LinkSetup s = impaired(PskModulation::oqpsk, 6.0);
   s.nbits = 300000;
