@@ -84,7 +84,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
       M_(cfg.modulation == PskModulation::bpsk ? 2 : 4),
       bits_(bits_per_symbol(cfg.modulation)),
       bank_(cfg.samples_per_symbol, cfg.rolloff, cfg.filter_span_symbols, cfg.filter_phases),
-      dot_(select_dot_iq_dup()),
+      dot_(select_dot_iq_dup(cfg.simd_cap)),
       agc_(AgcConfig{}),
       nco_(256),
       snr_(1.0 / 8192.0) {

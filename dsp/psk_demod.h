@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "dsp/agc.h"
+#include "dsp/cpu_features.h"
 #include "dsp/nco.h"
 #include "dsp/psk_modulator.h"
 #include "dsp/rrc.h"
@@ -72,6 +73,8 @@ struct PskDemodConfig {
   double soft_margin_sigma = 3.0;  ///< see soft scaling above, [0, 10]
   double code_rate = 1.0;          ///< for ebn0_db per information bit, (0, 1]
   double sample_rate_hz = 0.0;     ///< only for status Hz figures; 0 = unknown
+  /// Widest SIMD kernel used (also capped by GROUNDLINK_SIMD); all kernels give identical output.
+  SimdLevel simd_cap = SimdLevel::avx512;
   void validate() const;
 };
 

@@ -38,6 +38,21 @@ TEST(DemodRrc, Avx2DotBitExactWithScalar) {
   }
 }
 
+TEST(DemodRrc, DemodulatorOutputIdenticalWithScalarAndAvx2Kernels) {
+  if (cpu_simd_level() < SimdLevel::avx2) GTEST_SKIP() << "no AVX2";
+  LinkSetup s = LinkSetup{};
+  s.ebn0_db = 5.0;
+  s.freq_offset_rs = 0.01;
+  s.clock_ppm = 30.0;
+  s.nbits = 40000;
+  s.demod.simd_cap = SimdLevel::scalar;
+  const LinkResult a = run_link(s);
+  s.demod.simd_cap = SimdLevel::avx2;
+  const LinkResult b = run_link(s);
+  ASSERT_GT(a.soft.size(), 30000u);
+  EXPECT_EQ(a.soft, b.soft);
+}
+
 TEST(DemodRrc, TransmitAndMatchedFilterAreNyquist) {
   // The RRC cascade is a raised cosine: zero ISI at the symbol instants, apart from truncation.
   const auto h = rrc_taps(4, 0.35, 16);
