@@ -119,6 +119,25 @@ TEST(DemodChannel, FrequencyOffsetDopplerAndClockMatchConfiguration) {
   EXPECT_NEAR(ratio, 1.0001, 1e-5);
 }
 
+TEST(DemodChannel, PhaseNoiseIsAWienerProcessOfTheConfiguredStep) {
+  ChannelConfig cc;
+  cc.phase_noise_std = 0.01;
+  Channel ch(cc);
+  std::vector<std::complex<float>> ones(200000, {1.0f, 0.0f}), out;
+  ch.process(ones.data(), ones.size(), out);
+  // Phase increments over a lag L have variance L * std^2.
+  for (size_t lag : {size_t{1}, size_t{100}}) {
+    double v = 0.0;
+    size_t n = 0;
+    for (size_t k = 100; k + lag < out.size(); k += lag, ++n) {
+      const double d = std::arg(out[k + lag] * std::conj(out[k]));
+      v += d * d;
+    }
+    v /= n;
+    EXPECT_NEAR(v / (lag * 1e-4), 1.0, 0.1) << "lag " << lag;
+  }
+}
+
 TEST(DemodChannel, TimingOffsetDelaysTheSignal) {
   ChannelConfig cc;
   cc.timing_offset = 2.3;
