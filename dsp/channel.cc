@@ -37,6 +37,31 @@ double ChannelConfig::noise_variance() const {
 
 Channel::Channel(const ChannelConfig& cfg) : cfg_(cfg) {
   cfg_.validate();
+  // Kaiser-windowed sinc (beta 7, ~70 dB), phase p delays by p / kPhases samples; tap k
+  // multiplies input sample i - (kTaps/2 - 1) + k for output time i + mu.
+  interp_.assign((kPhases + 1) * kTaps, 0.0f);
+  auto bessel_i0 = [](double x) {
+    double sum = 1.0, term = 1.0;
+    for (int k = 1; k < 30; ++k) {
+      term *= (x / (2.0 * k)) * (x / (2.0 * k));
+      sum += term;
+    }
+    return sum;
+  };
+  const double beta = 7.0, half = kTaps / 2.0;
+  for (size_t p = 0; p <= kPhases; ++p) {
+    const double mu = static_cast<double>(p) / kPhases;
+    double sum = 0.0;
+    for (size_t k = 0; k < kTaps; ++k) {
+      const double t = static_cast<double>(k) - (kTaps / 2.0 - 1.0) - mu;  // sample - time
+      const double sinc = std::fabs(t) < 1e-12 ? 1.0 : std::sin(M_PI * t) / (M_PI * t);
+      const double r = t / half;
+      const double w = std::fabs(r) < 1.0 ? bessel_i0(beta * std::sqrt(1.0 - r * r)) / bessel_i0(beta) : 0.0;
+      interp_[p * kTaps + k] = static_cast<float>(sinc * w);
+      sum += sinc * w;
+    }
+    for (size_t k = 0; k < kTaps; ++k) interp_[p * kTaps + k] /= static_cast<float>(sum);  // unit DC gain
+  }
   reset();
 }
 
@@ -45,9 +70,9 @@ void Channel::reset() {
   gauss_.reset();
   noise_std_ = std::sqrt(cfg_.noise_variance() / 2.0);
   hist_.clear();
-  // Four zero samples in front so the cubic interpolator has its left neighbour from the start.
-  hist_.assign(1, {0.0f, 0.0f});
-  t_ = 1.0 + cfg_.timing_offset;
+  // Zeros in front so the interpolator has its left half from the start.
+  hist_.assign(kTaps / 2 - 1, {0.0f, 0.0f});
+  t_ = static_cast<double>(kTaps / 2 - 1) + cfg_.timing_offset;
   // A receiver clock fast by ppm takes samples closer together in transmitter time.
   step_ = 1.0 / (1.0 + cfg_.clock_ppm * 1e-6);
   freq_ = cfg_.freq_offset;
@@ -58,18 +83,21 @@ void Channel::reset() {
 void Channel::process(const std::complex<float>* in, size_t n,
                       std::vector<std::complex<float>>& out) {
   hist_.insert(hist_.end(), in, in + n);
-  const double last = static_cast<double>(hist_.size()) - 3.0;
+  const double last = static_cast<double>(hist_.size()) - static_cast<double>(kTaps / 2 + 1);
   while (t_ < last) {
     const size_t i = static_cast<size_t>(t_);
     const double mu = t_ - static_cast<double>(i);
-    // Cubic Lagrange interpolation through samples i-1, i, i+1, i+2 (Farrow structure).
-    const double c0 = -mu * (mu - 1.0) * (mu - 2.0) / 6.0;
-    const double c1 = (mu + 1.0) * (mu - 1.0) * (mu - 2.0) / 2.0;
-    const double c2 = -(mu + 1.0) * mu * (mu - 2.0) / 2.0;
-    const double c3 = (mu + 1.0) * mu * (mu - 1.0) / 6.0;
-    const std::complex<double> x =
-        c0 * std::complex<double>(hist_[i - 1]) + c1 * std::complex<double>(hist_[i]) +
-        c2 * std::complex<double>(hist_[i + 1]) + c3 * std::complex<double>(hist_[i + 2]);
+    // Windowed-sinc fractional delay (polyphase table, nearest of kPhases phases): flat to
+    // 0.4 fs, so even a 2 samples/symbol signal is delayed without distortion.
+    const size_t ph_idx = std::min<size_t>(static_cast<size_t>(mu * kPhases + 0.5), kPhases);
+    const float* h = interp_.data() + ph_idx * kTaps;
+    const std::complex<float>* xs = hist_.data() + i - (kTaps / 2 - 1);
+    float acc_r = 0.0f, acc_i = 0.0f;
+    for (size_t k = 0; k < kTaps; ++k) {
+      acc_r += h[k] * xs[k].real();
+      acc_i += h[k] * xs[k].imag();
+    }
+    const std::complex<double> x(acc_r, acc_i);
     const double ph = kTwoPi * phase_ + pn_;
     std::complex<double> y = x * std::complex<double>(std::cos(ph), std::sin(ph));
     if (noise_std_ > 0.0) y += std::complex<double>(noise_std_ * gauss_(rng_), noise_std_ * gauss_(rng_));
@@ -80,8 +108,8 @@ void Channel::process(const std::complex<float>* in, size_t n,
     if (cfg_.phase_noise_std > 0.0) pn_ += cfg_.phase_noise_std * gauss_(rng_);
     t_ += step_;
   }
-  // Drop consumed input, keeping the interpolator's left neighbour.
-  const size_t keep_from = static_cast<size_t>(t_) - 1;
+  // Drop consumed input, keeping the interpolator's left half.
+  const size_t keep_from = static_cast<size_t>(t_) - (kTaps / 2 - 1);
   if (keep_from > 0) {
     hist_.erase(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(keep_from));
     t_ -= static_cast<double>(keep_from);

@@ -1,5 +1,5 @@
 // Channel simulator for demodulator and link tests: sample-clock offset and timing offset by
-// cubic (Farrow/Lagrange) fractional resampling, carrier frequency offset with a linear Doppler
+// polyphase windowed-sinc fractional resampling, carrier frequency offset with a linear Doppler
 // rate, static phase offset, Wiener phase noise and complex AWGN at a configured Eb/N0.
 #pragma once
 
@@ -45,7 +45,10 @@ class Channel {
   const ChannelConfig& config() const { return cfg_; }
 
  private:
+  static constexpr size_t kTaps = 32;     // interpolator length (even)
+  static constexpr size_t kPhases = 512;  // fractional-delay steps per sample
   ChannelConfig cfg_;
+  std::vector<float> interp_;             // (kPhases + 1) x kTaps
   std::mt19937_64 rng_;
   std::normal_distribution<double> gauss_{0.0, 1.0};
   double noise_std_ = 0.0;  // per real dimension

@@ -84,7 +84,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
       M_(cfg.modulation == PskModulation::bpsk ? 2 : 4),
       bits_(bits_per_symbol(cfg.modulation)),
       bank_(cfg.samples_per_symbol, cfg.rolloff, cfg.filter_span_symbols, cfg.filter_phases),
-      dot_(select_dot_iq_dup()),
+      dot_(select_dot_iq_dup(cfg.simd_cap)),
       agc_(AgcConfig{}),
       nco_(256),
       snr_(1.0 / 8192.0) {
@@ -100,6 +100,8 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
     fft_in_.assign(n, {0.0f, 0.0f});
     fft_out_.assign(n, {0.0f, 0.0f});
     fft_pow_.assign(n, 0.0f);
+    pow_a_.assign(n, 0.0f);
+    pow_b_.assign(n, 0.0f);
     fft_plan_ = fft_create_plan(static_cast<unsigned>(n), fft_in_.data(), fft_out_.data(),
                                 LIQUID_FFT_FORWARD, 0);
   }
@@ -175,6 +177,7 @@ void PskDemodulator::reset_loops() {
   lock_c_ = lock_den_ = lock_on_ = lock_mid_ = 0.0f;
   snr_.reset();
   soft_k_ = 40.0f;
+  llr_per_soft_ = 0.0;
   kd_c_ = kd_t_ = 1.0f;
   track_symbols_ = 0;
   unlocked_run_ = 0;
@@ -208,7 +211,6 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
       const size_t k = std::min(m, cap - acq_fill_);
       std::copy(dst, dst + k, acq_buf_.begin() + static_cast<std::ptrdiff_t>(acq_fill_));
       acq_fill_ += k;
-      total_symbols_ += 0;  // counted when acquisition completes
       if (acq_fill_ == cap) run_acquisition();
       continue;
     }
@@ -242,6 +244,7 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
   const double esn0 = snr_.esn0();
   status_.esn0_db = 10.0 * std::log10(esn0);
   status_.ebn0_db = status_.esn0_db - 10.0 * std::log10(bits_ * cfg_.code_rate);
+  status_.llr_per_soft = llr_per_soft_;
   status_.carrier_lock_metric = lock_den_ > 0.0f ? lock_c_ / lock_den_ : 0.0;
   status_.timing_lock_metric = (lock_on_ + lock_mid_) > 0.0f ? (lock_on_ - lock_mid_) / (lock_on_ + lock_mid_) : 0.0;
   return produced;
@@ -258,6 +261,8 @@ void PskDemodulator::run_acquisition() {
     acq_integrated_ = 0;
   }
   ++acq_integrated_;
+  std::fill(pow_a_.begin(), pow_a_.end(), 0.0f);
+  std::fill(pow_b_.begin(), pow_b_.end(), 0.0f);
   const float* x = reinterpret_cast<const float*>(acq_buf_.data());
   // Square-law symbol timing (Oerder & Meyr, IEEE Trans. Commun. 36(5), 1988): |y|^2 of the
   // matched-filter output has a spectral line at the symbol rate whose phase gives the on-time
@@ -280,36 +285,56 @@ void PskDemodulator::run_acquisition() {
       fft_in_[i] = z;
     }
     fft_execute(static_cast<fftplan>(fft_plan_));
-    for (size_t i = 0; i < n; ++i) fft_pow_[i] += std::norm(fft_out_[i]);
+    std::vector<float>& halfpow = 2 * b < blocks ? pow_a_ : pow_b_;
+    for (size_t i = 0; i < n; ++i) {
+      const float p = std::norm(fft_out_[i]);
+      fft_pow_[i] += p;
+      halfpow[i] += p;
+    }
   }
   const double range = M_ * cfg_.acq_range / cfg_.samples_per_symbol;  // cycles/sample of z
   const long kmax = std::min<long>(static_cast<long>(range * n), static_cast<long>(n / 2 - 2));
-  long best = 0;
-  float best_p = -1.0f;
-  double mean = 0.0;
-  for (long k = -kmax; k <= kmax; ++k) {
-    const float p = fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))];
-    mean += p;
-    if (p > best_p) {
-      best_p = p;
-      best = k;
+  // Strongest bin within the range, refined by a parabola; returns the line-to-mean ratio.
+  auto find_peak = [&](const std::vector<float>& pw, double& f) {
+    auto at = [&](long k) {
+      return static_cast<double>(pw[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
+    };
+    long best = 0;
+    double best_p = -1.0, mean = 0.0;
+    for (long k = -kmax; k <= kmax; ++k) {
+      const double p = at(k);
+      mean += p;
+      if (p > best_p) {
+        best_p = p;
+        best = k;
+      }
     }
-  }
-  mean /= static_cast<double>(2 * kmax + 1);
-  auto at = [&](long k) {
-    return static_cast<double>(fft_pow_[static_cast<size_t>((k + static_cast<long>(n)) % static_cast<long>(n))]);
+    mean /= static_cast<double>(2 * kmax + 1);
+    const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
+    const double den = pm - 2.0 * p0 + pp;
+    const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
+    f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
+    return mean > 0.0 ? best_p / mean : 0.0;
   };
   acq_fill_ = 0;
   status_.acq_attempts++;
+  double f = 0.0;
   // A line must stand well above the averaged noise floor; otherwise keep acquiring. With
   // K >= 4 averaged periodograms a noise bin exceeds 5x the mean with probability < 3e-6.
-  if (!(best_p > 5.0 * mean)) return;
+  if (!(find_peak(fft_pow_, f) > 5.0)) return;
   acq_integrated_ = 0;
-  const double pm = at(best - 1), p0 = at(best), pp = at(best + 1);
-  const double den = pm - 2.0 * p0 + pp;
-  const double delta = den != 0.0 ? 0.5 * (pm - pp) / den : 0.0;
-  const double f = (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) / n / M_;
-  nco_.set_frequency(nco_.frequency() + f);
+  // Doppler ramp: the line's frequency in each half of the window gives the rate; the
+  // estimate is then carried from the window centre to where tracking starts (the next chunk).
+  double rate = 0.0;
+  if (blocks >= 2) {
+    double fa = 0.0, fb = 0.0;
+    const double qa = find_peak(pow_a_, fa), qb = find_peak(pow_b_, fb);
+    const double span = static_cast<double>(blocks * n) / 2.0;  // centre to centre, samples
+    const double bin = 1.0 / (static_cast<double>(n) * M_);
+    if (qa > 8.0 && qb > 8.0 && std::fabs(fb - fa) < 16.0 * bin) rate = (fb - fa) / span;
+  }
+  const double ahead = static_cast<double>(acq_buf_.size()) - blocks * n / 2.0 + kChunk / 2.0;
+  nco_.set_frequency(nco_.frequency() + f + rate * ahead);
   // On-time instants of acq_buf_ index i + half (the filter reads i .. i + 2 half), as a
   // phase modulo sps of the absolute sample count.
   const double tau = -std::atan2(tim_im, tim_re) / kTwoPi * sps;
@@ -317,8 +342,12 @@ void PskDemodulator::run_acquisition() {
   if (hint < 0.0) hint += sps;
   acquiring_ = false;
   status_.acquisitions++;
+  status_.acq_rate = rate;
   total_symbols_ += (acq_buf_.size()) / cfg_.samples_per_symbol;
   reset_loops();
+  // A 3rd-order loop starts with the measured ramp (rad/symbol^2) in its rate integrator.
+  if (cfg_.carrier_loop_order == 3)
+    omega_rate_ = static_cast<float>(kTwoPi * rate * period_ * period_);
   timing_hint_ = hint;
 }
 
@@ -486,7 +515,10 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
         const double S = snr.signal(), N = std::max(snr.noise(), 1e-12);
         const double amp = bpsk ? std::sqrt(S) : std::sqrt(S / 2.0);
         const double den = amp + cfg_.soft_margin_sigma * std::sqrt(N / 2.0);
-        if (den > 0.0) soft_k = static_cast<float>(127.0 / den);
+        if (den > 0.0) {
+          soft_k = static_cast<float>(127.0 / den);
+          llr_per_soft_ = 2.0 * amp / (std::max(N, 1e-12) / 2.0) / soft_k;
+        }
         // Detector slopes at this SNR (z has unit mean power, so S + N ~ 1). Costas: the
         // decision sgn() is right with probability (1 + erf(a / (sigma sqrt 2))) / 2, a the
         // per-channel amplitude, scaling the slope by erf(.) (Lindsey & Simon, "Telecommunication
@@ -514,8 +546,12 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
       const float cm = lock_den > 0.0f ? lock_num / lock_den : 0.0f;
       const bool was_locked = status_.carrier_lock;
       // Declared only after the loop has had ~1/Bn symbols to settle the averages.
+      // With the signal gone the metric only fluctuates around 0 (std ~0.03-0.05 over this
+      // average) while Es/N0 collapses: below -3 dB there is no usable signal, whatever cm says.
+      const bool signal = snr.count() < 1024 || snr.esn0() > 0.5;
       status_.carrier_lock =
-          was_locked ? cm > 0.3f * expect : (track >= 512 && cm > 0.6f * expect && cm > 0.05f);
+          signal && (was_locked ? cm > 0.3f * expect
+                                : (track >= 512 && cm > 0.6f * expect && cm > 0.05f));
       const float tm = (lock_on - lock_mid) / std::max(lock_on + lock_mid, 1e-30f);
       status_.timing_lock =
           status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;

@@ -1,5 +1,6 @@
 #include "dsp/rrc.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -86,8 +87,9 @@ void dot_iq_dup_scalar(const float* x, const float* taps, size_t nfloats, float 
   out[1] = (acc[1] + acc[5]) + (acc[3] + acc[7]);
 }
 
-DotIqDupFn select_dot_iq_dup() {
-  if (static_cast<int>(default_simd_level()) >= static_cast<int>(SimdLevel::avx2))
+DotIqDupFn select_dot_iq_dup(SimdLevel cap) {
+  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  if (level >= static_cast<int>(SimdLevel::avx2))
     return dot_iq_dup_avx2;
   return dot_iq_dup_scalar;
 }

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "dsp/cpu_features.h"
+
 namespace groundlink::dsp {
 
 /// Continuous RRC impulse response at time t (in symbols), roll-off alpha in (0, 1].
@@ -52,7 +54,7 @@ void dot_iq_dup_scalar(const float* x, const float* taps, size_t nfloats, float 
 void dot_iq_dup_avx2(const float* x, const float* taps, size_t nfloats, float out[2]);
 
 using DotIqDupFn = void (*)(const float*, const float*, size_t, float[2]);
-/// The widest kernel allowed by default_simd_level().
-DotIqDupFn select_dot_iq_dup();
+/// The widest kernel allowed by default_simd_level() and `cap`.
+DotIqDupFn select_dot_iq_dup(SimdLevel cap = SimdLevel::avx512);
 
 }  // namespace groundlink::dsp

@@ -91,6 +91,7 @@ struct LinkSetup {
   size_t nbits = 200000;
   size_t skip_bits = 4000;       ///< after the first output, for loop settling
   uint64_t seed = 1;
+  size_t block = 10000;          ///< samples per process() call
   PskDemodConfig demod;          ///< modulation / sps / rolloff are overwritten
 };
 
@@ -126,7 +127,7 @@ inline LinkResult run_link(const LinkSetup& s) {
   PskDemodulator demod(dc);
   std::vector<soft_t> soft(demod.max_output(rx.size()));
   size_t n = 0;
-  const size_t block = 10000;  // odd-sized blocks exercise the streaming paths
+  const size_t block = s.block;
   for (size_t i = 0; i < rx.size(); i += block) {
     const size_t m = std::min(block, rx.size() - i);
     n += demod.process(rx.data() + i, m, soft.data() + n);

@@ -87,6 +87,17 @@ TEST(DemodLink, QpskImpairedLowSnrNoSlipsNearTheory) {
   expect_ber_near_theory(r, -1.0, 0.3, "qpsk impaired Es/N0 2 dB");
 }
 
+TEST(DemodLink, TinyProcessBlocksStream) {
+  // 37-sample calls: chunking, buffer compaction and hand-over across many call boundaries.
+  LinkSetup s = impaired(PskModulation::qpsk, 6.0);
+  s.nbits = 100000;
+  s.block = 37;
+  s.seed = 25;
+  const LinkResult r = run_link(s);
+  EXPECT_TRUE(r.status.carrier_lock);
+  expect_ber_near_theory(r, 6.0, 0.5, "qpsk 37-sample blocks");
+}
+
 TEST(DemodLink, OqpskWorks) {
   LinkSetup s = impaired(PskModulation::oqpsk, 6.0);
   s.nbits = 300000;
@@ -119,7 +130,40 @@ TEST(DemodLink, QpskTracksLeoXBandDopplerRateAtLowSymbolRate) {
               f_end);
   EXPECT_TRUE(r.status.carrier_lock);
   EXPECT_NEAR(r.status.freq_offset, f_end, 0.002);
+  // The acquisition measures the ramp and starts the loops on it.
+  EXPECT_NEAR(r.status.acq_rate, s.doppler_rate, 0.2 * s.doppler_rate);
+  EXPECT_LT(r.status.lock_symbol, 8000u);
   expect_ber_near_theory(r, 6.0, 0.5, "qpsk doppler 10 kHz/s @100 ksym/s");
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodLink, OtherSampleRatesAndRollOffs) {
+  struct Case {
+    PskModulation m;
+    unsigned sps;
+    double rolloff;
+  };
+  for (const Case& c : {Case{PskModulation::qpsk, 2, 0.35}, Case{PskModulation::qpsk, 8, 0.5},
+                        Case{PskModulation::bpsk, 3, 0.5}, Case{PskModulation::oqpsk, 2, 0.5},
+                        Case{PskModulation::qpsk, 3, 0.35}}) {
+    LinkSetup s = impaired(c.m, 6.0);
+    s.sps = c.sps;
+    s.rolloff = c.rolloff;
+    // Same physical Doppler ramp per symbol^2 as at 4 sps.
+    s.doppler_rate *= 16.0 / (c.sps * c.sps);
+    s.nbits = 200000;
+    s.seed = 70 + c.sps;
+    const LinkResult r = run_link(s);
+    char what[64];
+    std::snprintf(what, sizeof what, "%s sps %u alpha %.2f", to_string(c.m), c.sps, c.rolloff);
+    EXPECT_TRUE(r.status.carrier_lock) << what;
+    expect_ber_near_theory(r, 6.0, 0.5, what);
+  }
 }
 
 }  // namespace

@@ -421,6 +421,7 @@ TEST(ViterbiDecoder, AwgnBerAt4dBMatchesSoftDecisionCurve) {
   const auto soft = awgn_soft(sym, 4.0, 0.5, 14);
   ViterbiConfig cfg;
   cfg.code = code;
+  cfg.simd = cpu_simd_level();  // fastest kernel; all kernels are bit-exact (tested above)
   ViterbiDecoder dec(cfg);
   const auto out = stream_decode(dec, soft, 15, 100000);
   ASSERT_EQ(out.size(), nbits + kConvTailBits);
@@ -449,11 +450,14 @@ TEST(ViterbiDecoder, StreamingTraceback96AsGoodAsBlockDecoding) {
     cfg.code = code;
     cfg.traceback = traceback;
     cfg.chunk_bits = chunk_bits;
+    cfg.simd = cpu_simd_level();
     ViterbiDecoder dec(cfg);
     const auto out = stream_decode(dec, soft, 18, 20000);
     return count_errors(out.data(), bits.data(), nbits);
   };
-  ViterbiDecoder block;
+  ViterbiConfig block_cfg;
+  block_cfg.simd = cpu_simd_level();
+  ViterbiDecoder block(block_cfg);
   std::vector<uint8_t> b(nbits);
   block.decode_block(soft.data(), soft.size(), b.data());
   const size_t e_block = count_errors(b.data(), bits.data(), nbits);
