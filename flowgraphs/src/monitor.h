@@ -177,7 +177,8 @@ class MonitorServer {
   void start();
   /// Closes the listener and all connections and joins the monitor thread. Called from the
   /// monitor thread itself (a status provider), it only begins the shutdown; the join then
-  /// happens in the next stop() or the destructor.
+  /// happens in the next stop() or the destructor (which must then run on another thread).
+  /// A status provider that never returns holds stop() up.
   void stop();
 
   bool running() const;

@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -218,8 +219,7 @@ Exposition parse_exposition(const std::string& text) {
                                     kValue + ")(?: -?[0-9]+)?$");
   static const std::regex pair_re("(" + kLabelName + ")=(" + kLabelValue + ")");
   Exposition e;
-  EXPECT_FALSE(text.empty());
-  EXPECT_EQ(text.back(), '\n') << "the last line must end with a line feed";
+  EXPECT_TRUE(!text.empty() && text.back() == '\n') << "the last line must end with a line feed";
   std::istringstream in(text);
   std::string line;
   std::string current;  // family whose samples are being read
@@ -780,4 +780,37 @@ TEST(MonitorServer, StopFromAStatusProviderDoesNotDeadlock) {
   server->stop();  // joins
   EXPECT_FALSE(server->running());
   EXPECT_LT(Clock::now() - t0, 500ms);
+}
+
+TEST(MonitorServer, CurlAsASecondClient) {
+  // curl, when installed, is an HTTP implementation independent of both sides of this test.
+  if (std::system("curl --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "curl not installed";
+  MetricsRegistry reg;
+  reg.counter("groundlink_frames_total", "Transfer frames decoded").inc(7);
+  reg.add_status("receiver", [] { return nlohmann::json{{"carrier_lock", true}}; });
+  MonitorServer server(test_config(), reg);
+  server.start();
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  // Body, then a line with the status code (curl -w).
+  auto curl = [&](const std::string& options, const std::string& path) {
+    const std::string cmd = "curl -sS --max-time 5 --http1.1 -w '\\n%{http_code}' " + options +
+                            " '" + base + path + "'";
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+      char buf[4096];
+      std::size_t n;
+      while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+      pclose(p);
+    }
+    const auto nl = out.rfind('\n');
+    return std::make_pair(nl == std::string::npos ? out : out.substr(nl + 1),
+                          nl == std::string::npos ? std::string() : out.substr(0, nl));
+  };
+  auto [code, body] = curl("", "/metrics");
+  EXPECT_EQ(code, "200");
+  EXPECT_EQ(parse_exposition(body).samples.at("groundlink_frames_total"), 7.0);
+  std::tie(code, body) = curl("", "/status");
+  EXPECT_EQ(code, "200");
+  EXPECT_EQ(nlohmann::json::parse(body)["receiver"]["carrier_lock"], true);
+  EXPECT_EQ(curl("-X POST -d x=1", "/metrics").first, "405");
 }
