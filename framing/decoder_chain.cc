@@ -227,6 +227,8 @@ void DecoderChain::on_block(Branch& b, const SyncedBlock& blk) {
   f.asm_errors = blk.asm_errors;
   f.flywheel = blk.state == SyncState::flywheel;
   f.bit_slip = blk.slip;
+  f.truncated = blk.truncated;
+  if (blk.truncated) f.quality = FrameQuality::erred;  // the input ended inside this frame
   // Stream bit j of this alignment ends at channel symbol start + ceil((j+1)*syms/bits) - 1.
   const uint64_t j = blk.symbol_index;
   f.symbol_index = b.start_sym + ((j + 1) * period_syms_ + period_bits_ - 1) / period_bits_ - 1;

@@ -55,6 +55,7 @@ struct Frame {
   bool ocf_present = false;
   uint32_t ocf = 0;              ///< Operational Control Field (CLCW for TM/AOS type-1 reports)
   bool inverted = false;         ///< ASM found with inverted polarity
+  bool truncated = false;        ///< the recording ended inside this frame (zero-filled, erred)
   int asm_errors = 0;            ///< bit errors in the ASM at acquisition/confirmation
   bool flywheel = false;         ///< cut where the frame length predicts, ASM not matched
   int bit_slip = 0;              ///< frame grid correction (bits) applied at this frame's ASM

@@ -128,7 +128,35 @@ void FrameSynchronizer::process_packed(const uint8_t* bytes, size_t n, const Blo
   }
 }
 
-void FrameSynchronizer::flush(const BlockCallback& cb) { run(cb); }
+void FrameSynchronizer::flush(const BlockCallback& cb) {
+  run(cb);
+  // A block whose ASM was found but whose end the input never reached: hand over what arrived.
+  const uint64_t end = base_ + len_;
+  // Only behind an ASM actually seen: a flywheel prediction past the end of a transmission is
+  // not a frame.
+  if (state_ == SyncState::search || !pending_ || block_start_ >= end || block_state_ == SyncState::flywheel)
+    return;
+  const size_t bytes = static_cast<size_t>((end - block_start_) / 8);
+  if (bytes == 0) return;
+  const dsp::soft_t* p = at(block_start_);
+  const uint8_t flip = inverted_ ? 0xFF : 0x00;
+  for (size_t i = 0; i < cfg_.block_bytes; ++i, p += 8)
+    out_[i] = i < bytes ? static_cast<uint8_t>(pack8(p) ^ flip) : 0;
+  SyncedBlock blk;
+  blk.data = out_.data();
+  blk.size = out_.size();
+  blk.symbol_index = block_start_ - 1;
+  blk.asm_errors = block_match_.errors;
+  blk.correlation = block_match_.correlation;
+  blk.inverted = inverted_;
+  blk.state = block_state_;
+  blk.slip = block_slip_;
+  blk.truncated = true;
+  blk.valid_bytes = bytes;
+  pending_ = false;
+  ++stats_.blocks;
+  if (cb) cb(blk);
+}
 
 void FrameSynchronizer::run(const BlockCallback& cb) {
   const uint64_t end = base_ + len_;
@@ -280,6 +308,7 @@ bool FrameSynchronizer::emit_pending(const BlockCallback& cb) {
   blk.inverted = inverted_;
   blk.state = block_state_;
   blk.slip = block_slip_;
+  blk.valid_bytes = out_.size();
   pending_ = false;
   ++stats_.blocks;
   if (cb) cb(blk);

@@ -55,6 +55,10 @@ struct SyncedBlock {
   bool inverted = false;
   SyncState state = SyncState::search;  ///< search = unconfirmed first block after search
   int slip = 0;               ///< grid correction applied at this ASM, bits
+  /// The input ended inside this block (flush): only valid_bytes were received, the rest is
+  /// zero fill. Delivered so nothing received is silently lost; never a good frame.
+  bool truncated = false;
+  size_t valid_bytes = 0;
 };
 
 using BlockCallback = std::function<void(const SyncedBlock&)>;

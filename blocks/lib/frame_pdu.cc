@@ -17,6 +17,7 @@ pmt::pmt_t frame_to_pdu(const gf::Frame& f) {
   put("rs_ok", pmt::from_bool(f.rs_ok));
   if (f.fecf_present) put("fecf_ok", pmt::from_bool(f.fecf_ok));
   put("inverted", pmt::from_bool(f.inverted));
+  put("truncated", pmt::from_bool(f.truncated));
   put("asm_errors", pmt::from_long(f.asm_errors));
   put("symbol_index", pmt::from_uint64(f.symbol_index));
   put("sequence", pmt::from_uint64(f.sequence));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "dsp/frontend.h"
+#include "output_fifo.h"
 
 namespace gr::groundlink {
 namespace gd = ::groundlink::dsp;
@@ -33,27 +34,29 @@ class front_end_impl : public front_end {
     return c;
   }
   void forecast(int noutput_items, gr_vector_int& req) override {
-    req[0] = std::max(1, static_cast<int>(noutput_items / d_ratio / 2));
+    req[0] = d_fifo.empty() ? std::max(1, static_cast<int>(noutput_items / d_ratio / 2)) : 0;
   }
   int general_work(int noutput_items, gr_vector_int& ninput_items, gr_vector_const_void_star& input_items,
                    gr_vector_void_star& output_items) override {
     const auto* in = static_cast<const gr_complex*>(input_items[0]);
     auto* out = static_cast<gr_complex*>(output_items[0]);
-    size_t n = static_cast<size_t>(ninput_items[0]);
-    while (n > 0 && d_fe.max_output(n) > static_cast<size_t>(noutput_items)) n /= 2;
-    if (n == 0) return 0;
-    d_tags.clear();
-    get_tags_in_window(d_tags, 0, 0, n, d_eos);
-    const bool eos = !d_tags.empty();
-    if (eos) n = d_tags.front().offset - nitems_read(0) + 1;
-    const size_t produced = d_fe.process(in, n, out);
-    if (eos || d_pending_eos) {
-      if (produced > 0) {
-        add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
-        d_pending_eos = false;
-      } else {
-        d_pending_eos = true;
+    size_t produced = d_fifo.drain(out, static_cast<size_t>(noutput_items));
+    size_t n = 0;
+    if (d_fifo.empty() && ninput_items[0] > 0) {
+      n = std::min<size_t>(static_cast<size_t>(ninput_items[0]), kMaxIn);
+      d_tags.clear();
+      get_tags_in_window(d_tags, 0, 0, n, d_eos);
+      if (!d_tags.empty()) {
+        n = d_tags.front().offset - nitems_read(0) + 1;
+        d_eos_pending = true;
       }
+      gr_complex* w = d_fifo.write_ptr(d_fe.max_output(n));
+      d_fifo.commit(d_fe.process(in, n, w));
+      produced += d_fifo.drain(out + produced, static_cast<size_t>(noutput_items) - produced);
+    }
+    if (d_eos_pending && d_fifo.empty() && produced > 0) {
+      add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
+      d_eos_pending = false;
     }
     consume_each(static_cast<int>(n));
     return static_cast<int>(produced);
@@ -63,7 +66,9 @@ class front_end_impl : public front_end {
   gd::FrontEnd d_fe;
   double d_ratio;
   pmt::pmt_t d_eos;
-  bool d_pending_eos = false;
+  bool d_eos_pending = false;
+  static constexpr size_t kMaxIn = 65536;
+  output_fifo<gr_complex> d_fifo{kMaxIn};
   std::vector<gr::tag_t> d_tags;
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dsp/psk_demod.h"
+#include "output_fifo.h"
 
 namespace gr::groundlink {
 namespace gd = ::groundlink::dsp;
@@ -48,32 +49,32 @@ class psk_demod_impl : public psk_demod {
   }
 
   void forecast(int noutput_items, gr_vector_int& ninput_items_required) override {
-    ninput_items_required[0] = std::max(1, noutput_items * d_sps / d_bits / 2);
+    ninput_items_required[0] = d_fifo.empty() ? std::max(1, noutput_items * d_sps / d_bits / 2) : 0;
   }
 
   int general_work(int noutput_items, gr_vector_int& ninput_items, gr_vector_const_void_star& input_items,
                    gr_vector_void_star& output_items) override {
     const auto* in = static_cast<const std::complex<float>*>(input_items[0]);
     auto* out = static_cast<gd::soft_t*>(output_items[0]);
-    size_t n = static_cast<size_t>(ninput_items[0]);
-    while (n > 0 && d_demod.max_output(n) > static_cast<size_t>(noutput_items)) n /= 2;
-    if (n == 0) return 0;
-    d_tags.clear();
-    get_tags_in_window(d_tags, 0, 0, n, d_eos);
-    bool eos = false;
-    if (!d_tags.empty()) {
-      n = d_tags.front().offset - nitems_read(0) + 1;
-      eos = true;
+    size_t produced = d_fifo.drain(out, static_cast<size_t>(noutput_items));
+    size_t n = 0;
+    if (d_fifo.empty() && ninput_items[0] > 0) {
+      n = std::min<size_t>(static_cast<size_t>(ninput_items[0]), kMaxIn);
+      d_tags.clear();
+      get_tags_in_window(d_tags, 0, 0, n, d_eos);
+      if (!d_tags.empty()) {
+        n = d_tags.front().offset - nitems_read(0) + 1;
+        d_eos_pending = true;
+      }
+      gd::soft_t* w = d_fifo.write_ptr(d_demod.max_output(n));
+      d_fifo.commit(d_demod.process(in, n, w));
+      produced += d_fifo.drain(out + produced, static_cast<size_t>(noutput_items) - produced);
+      publish_status();
     }
-    const size_t produced = d_demod.process(in, n, out);
-    if (eos) {
-      if (produced > 0) add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
-      else d_pending_eos = true;
-    } else if (d_pending_eos && produced > 0) {
+    if (d_eos_pending && d_fifo.empty() && produced > 0) {
       add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
-      d_pending_eos = false;
+      d_eos_pending = false;
     }
-    publish_status();
     consume_each(static_cast<int>(n));
     return static_cast<int>(produced);
   }
@@ -101,7 +102,9 @@ class psk_demod_impl : public psk_demod {
   gd::PskDemodulator d_demod;
   int d_bits, d_sps;
   pmt::pmt_t d_eos;
-  bool d_pending_eos = false;
+  bool d_eos_pending = false;
+  static constexpr size_t kMaxIn = 65536;  // samples demodulated per call at most
+  output_fifo<gd::soft_t> d_fifo{2 * kMaxIn + 64};
   std::vector<gr::tag_t> d_tags;
   mutable std::mutex d_status_mu;
   psk_demod_status d_status;

@@ -22,7 +22,7 @@ struct ModulationProfile {
   double symbol_rate = 1.0e6;      ///< channel symbols per second
   double rolloff = 0.35;           ///< RRC excess bandwidth
   int samples_per_symbol = 4;      ///< demodulator working rate (2..8)
-  double carrier_loop_bw = 0.005;  ///< Costas loop noise bandwidth, fraction of symbol rate
+  double carrier_loop_bw = 0.002;  ///< Costas loop noise bandwidth Bn*Ts (2nd order: holds lock at low Es/N0)
   double timing_loop_bw = 0.001;   ///< timing loop bandwidth, fraction of symbol rate
   double acquisition_range = 0.02; ///< coarse carrier search, +- fraction of symbol rate
   int bits_per_symbol() const { return type == "bpsk" ? 1 : 2; }

@@ -51,9 +51,14 @@ TEST(DecoderChain, BlueWalker3RealSoftSymbols) {
   chain.flush(frames);
   // 152 ASMs are in the stream, but the last one ends at channel symbol 867766 and its frame
   // needs 355*8*2 = 5680 more symbols: the file (871430 symbols) stops 2016 symbols short. So
-  // 151 complete frames exist; the reference's 152nd cannot be a complete frame of this file.
-  EXPECT_EQ(frames.size(), 151u);
-  EXPECT_EQ(frames.back().symbol_index, 862022u);
+  // 151 complete frames exist, and the 152nd is delivered as received: truncated, zero-filled
+  // after its 229 received bytes, and erred.
+  ASSERT_EQ(frames.size(), 152u);
+  EXPECT_EQ(frames[150].symbol_index, 862022u);
+  EXPECT_FALSE(frames[150].truncated);
+  EXPECT_EQ(frames.back().symbol_index, 867766u);
+  EXPECT_TRUE(frames.back().truncated);
+  EXPECT_EQ(frames.back().quality, FrameQuality::erred);
   ASSERT_GE(frames.size(), 149u);
   for (size_t i = 0; i < 149; ++i) {
     ASSERT_EQ(frames[i].data.size(), 355u);

@@ -14,7 +14,7 @@ struct psk_demod_config {
   std::string modulation = "qpsk";  ///< bpsk | qpsk | oqpsk
   int samples_per_symbol = 4;       ///< 2..8 (even for OQPSK)
   double rolloff = 0.35;
-  double carrier_loop_bw = 0.005;   ///< Bn*Ts
+  double carrier_loop_bw = 0.002;   ///< Bn*Ts
   double timing_loop_bw = 0.001;    ///< Bn*Ts
   double acquisition_range = 0.02;  ///< +- fraction of the symbol rate
   double code_rate = 0.5;           ///< information bits per channel bit, for the Eb/N0 estimate
