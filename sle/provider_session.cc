@@ -41,7 +41,19 @@ bool ProviderSession::passes_filter(const framing::Frame& f) const {
   return gvcid_.master_channel || f.gvcid.vcid == gvcid_.vcid;
 }
 
+void ProviderSession::recycle(std::vector<uint8_t>&& buf) {
+  if (buf.capacity() < 4096) return;
+  std::lock_guard<std::mutex> lk(mu_);
+  if (pool_.size() < 8) pool_.push_back(std::move(buf));
+}
+
 void ProviderSession::begin_tb_locked() {
+  if (!pool_.empty()) {
+    cur_ = std::move(pool_.back());
+    pool_.pop_back();
+  } else {
+    cur_.reserve(static_cast<size_t>(cfg_->buffer_size) * 1200 + 64);
+  }
   cur_.assign(kTmlHeaderSize, 0);
   w_.begin(TagClass::context, op::kTransferBuffer, static_cast<size_t>(cfg_->buffer_size) * 1200);
   if (backlog_notify_) {

@@ -67,6 +67,7 @@ class ProviderSession : public TmlEndpoint {
   void on_pdu(const uint8_t* p, size_t n) override;
   void on_closed(const std::string& reason, int abort_diag) override;
   void pull(std::vector<std::vector<uint8_t>>& out) override;
+  void recycle(std::vector<uint8_t>&& buf) override;
 
  private:
   enum State { unbound = 0, ready = 1, active = 2, closed = 3 };
@@ -112,6 +113,7 @@ class ProviderSession : public TmlEndpoint {
   int cur_frames_ = 0;
   uint64_t tb_seq_ = 0;
   std::deque<OutMsg> out_;
+  std::vector<std::vector<uint8_t>> pool_;  // written TRANSFER-BUFFER storage for reuse
   bool backlog_notify_ = false;
   AnnotatedFrame meta_;
   uint64_t delivered_ = 0, error_free_ = 0;

@@ -203,6 +203,7 @@ void TmlEndpoint::do_write() {
   last_send_ = std::chrono::steady_clock::now();
   asio::async_write(socket_, buffers_, [self = shared_from_this()](error_code ec, size_t) {
     self->writing_ = false;
+    for (auto& b : self->batch_) self->recycle(std::move(b));
     self->batch_.clear();
     if (self->finished_) return;
     if (ec) {

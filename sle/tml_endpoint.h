@@ -63,6 +63,8 @@ class TmlEndpoint : public std::enable_shared_from_this<TmlEndpoint> {
   virtual void pull(std::vector<std::vector<uint8_t>>& out) {}
   /// Called on the strand after each completed write (space freed in the queues).
   virtual void on_written() {}
+  /// Gives a written message's buffer back for reuse (keeps large buffers warm: no page faults).
+  virtual void recycle(std::vector<uint8_t>&& buf) {}
 
   bool on_strand() const;
   const TmlContext& context() const { return context_; }

@@ -57,7 +57,65 @@ struct SleUser::Impl {
         make_credentials(hash_for_version(cfg.version), cfg.initiator_id, cfg.password, SleTime::now()));
   }
 
+  /// Counts the frames of a TRANSFER-BUFFER without copying them (no frame callback set); every
+  /// length is still checked and notifications are decoded. Returns false when it is not one.
+  bool count_transfer_buffer(const uint8_t* p, size_t n) {
+    const Tlv outer = ber_parse(p, n);
+    if (!outer.ctx(op::kTransferBuffer) || !outer.constructed || outer.total != n) return false;
+    uint64_t frames = 0, bytes = 0, notes = 0, backlog = 0, eod = 0;
+    BerReader r(outer);
+    while (!r.at_end()) {
+      const uint8_t* item_start = outer.data + (outer.length - r.remaining());
+      const Tlv item = r.read();
+      if (item.ctx(0) && item.constructed) {
+        // The data OCTET STRING is the last element of the annotated frame.
+        BerReader in(item, 2);
+        Tlv last;
+        while (!in.at_end()) last = in.read();
+        if (!last.universal(tag::kOctetString)) throw BerError("annotated frame without data");
+        ++frames;
+        bytes += last.length;
+      } else if (item.ctx(1) && item.constructed) {
+        ++notes;
+        std::vector<uint8_t> one;
+        BerWriter w(one);
+        w.begin(TagClass::context, op::kTransferBuffer);
+        w.raw(item_start, item.total);
+        w.end();
+        const auto tb = std::get<TransferBuffer>(decode_pdu(one.data(), one.size(), cfg.service));
+        const auto& s = std::get<SyncNotification>(tb.items.at(0));
+        backlog += s.kind == SyncNotification::Kind::excessive_data_backlog;
+        eod += s.kind == SyncNotification::Kind::end_of_data;
+      } else {
+        throw BerError("bad FrameOrNotification");
+      }
+    }
+    std::lock_guard<std::mutex> lk(mu);
+    stats.frames += frames;
+    stats.bytes += bytes;
+    stats.buffers++;
+    stats.notifications += notes;
+    stats.backlog_notifications += backlog;
+    stats.end_of_data += eod;
+    cv.notify_all();
+    return true;
+  }
+
   void handle_pdu(const uint8_t* p, size_t n) {
+    bool plain;
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      plain = !frame_cb && !notify_cb;
+    }
+    if (plain) {
+      try {
+        if (count_transfer_buffer(p, n)) return;
+      } catch (const BerError& e) {
+        spdlog::warn("SLE user: undecodable TRANSFER-BUFFER ({})", e.what());
+        conn->abort(PeerAbortDiagnostic::encoding_error);
+        return;
+      }
+    }
     Pdu pdu;
     try {
       pdu = decode_pdu(p, n, cfg.service);
