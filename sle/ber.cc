@@ -12,6 +12,7 @@ Tlv ber_parse(const uint8_t* p, size_t n, int depth) {
   if (depth > BerReader::kMaxDepth) fail("nesting deeper than 32");
   if (n < 2) fail("truncated TLV header");
   Tlv t;
+  t.begin = p;
   size_t i = 0;
   const uint8_t id = p[i++];
   t.cls = static_cast<TagClass>(id >> 6);

@@ -30,6 +30,7 @@ struct Tlv {
   TagClass cls = TagClass::universal;
   bool constructed = false;
   uint32_t number = 0;
+  const uint8_t* begin = nullptr;  ///< first octet of the identifier
   const uint8_t* data = nullptr;
   size_t length = 0;      ///< content octets (for indefinite length: up to the end-of-contents)
   size_t total = 0;       ///< header + content (+ end-of-contents) octets

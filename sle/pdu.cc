@@ -296,6 +296,30 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kMinReportingCycle: return 7;
     }
   }
+  if (s == ServiceType::fwd_cltu) {
+    switch (name) {
+      case param::kAcquisitionSequenceLength: return 0;
+      case param::kBitLockRequired: return 1;
+      case param::kClcwGlobalVcid: return 2;
+      case param::kClcwPhysicalChannel: return 3;
+      case param::kDeliveryMode: return 4;
+      case param::kExpectedSlduId: return 5;
+      case param::kExpectedEventInvocationId: return 6;
+      case param::kMaximumSlduLength: return 7;
+      case param::kMinimumDelayTime: return 8;
+      case param::kModulationFrequency: return 9;
+      case param::kModulationIndex: return 10;
+      case param::kNotificationMode: return 11;
+      case param::kPlop1IdleSequenceLength: return 12;
+      case param::kPlopInEffect: return 13;
+      case param::kProtocolAbortMode: return 14;
+      case param::kReportingCycle: return 15;
+      case param::kReturnTimeoutPeriod: return 16;
+      case param::kRfAvailableRequired: return 17;
+      case param::kSubcarrierToBitRateRatio: return 18;
+      case param::kMinReportingCycle: return 19;
+    }
+  }
   return -1;
 }
 
@@ -366,7 +390,10 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service) {
       break;
     }
     default:
-      p.value = BerReader::integer(v, "parameterValue");
+      if (v.universal(tag::kInteger))
+        p.value = BerReader::integer(v, "parameterValue");
+      else
+        p.raw.assign(v.begin, v.data + v.length);  // structured value (CLTU CLCW ids): kept encoded
   }
   return p;
 }
@@ -410,9 +437,62 @@ void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service) {
       w.end();
       break;
     default:
-      w.integer(p.value);
+      if (!p.raw.empty())
+        w.raw(p.raw.data(), p.raw.size());
+      else
+        w.integer(p.value);
   }
   w.end();
+}
+
+// ---- CLTU pieces (912.1-B)
+CltuProgress read_cltu_progress(BerReader& r) {
+  CltuProgress g;
+  const Tlv lp = r.read();
+  if (lp.ctx(0)) {
+    BerReader::null(lp, "noCltuProcessed");
+  } else if (lp.ctx(1) && lp.constructed) {
+    BerReader in(lp, 3);
+    g.processed = true;
+    g.processed_id = read_int_range(in, "cltuIdentification", 0, 0xffffffffLL);
+    g.radiation_start = read_conditional_time(in);
+    g.status = static_cast<int>(read_int_range(in, "cltuStatus", 0, 6));
+    in.expect_end("cltuProcessed");
+  } else {
+    fail("bad CltuLastProcessed");
+  }
+  const Tlv lo = r.read();
+  if (lo.ctx(0)) {
+    BerReader::null(lo, "noCltuOk");
+  } else if (lo.ctx(1) && lo.constructed) {
+    BerReader in(lo, 3);
+    g.ok = true;
+    g.ok_id = read_int_range(in, "cltuIdentification", 0, 0xffffffffLL);
+    g.radiation_stop = read_time(in);
+    in.expect_end("cltuOk");
+  } else {
+    fail("bad CltuLastOk");
+  }
+  return g;
+}
+void write_cltu_progress(BerWriter& w, const CltuProgress& g, int version) {
+  if (!g.processed) {
+    w.null(kCtx, 0);
+  } else {
+    w.begin(kCtx, 1);
+    w.integer(g.processed_id);
+    write_conditional_time(w, g.radiation_start, version);
+    w.integer(g.status);
+    w.end();
+  }
+  if (!g.ok) {
+    w.null(kCtx, 0);
+  } else {
+    w.begin(kCtx, 1);
+    w.integer(g.ok_id);
+    write_time(w, g.radiation_stop, version);
+    w.end();
+  }
 }
 
 int lock_for_version(int v, int version) { return (version < 3 && v == 2) ? 3 : v; }
@@ -455,6 +535,11 @@ struct Encoder {
     w.begin(kCtx, op::kStartInv);
     write_credentials(w, s.credentials);
     w.integer(s.invoke_id);
+    if (service == ServiceType::fwd_cltu) {
+      w.integer(s.first_cltu_id);
+      w.end();
+      return;
+    }
     write_conditional_time(w, s.start_time, version);
     write_conditional_time(w, s.stop_time, version);
     if (service == ServiceType::rtn_ch_frames)
@@ -467,7 +552,14 @@ struct Encoder {
     w.begin(kCtx, op::kStartRet);
     write_credentials(w, s.credentials);
     w.integer(s.invoke_id);
-    write_result(w, s.result, true);
+    if (service == ServiceType::fwd_cltu && s.result.positive) {
+      w.begin(kCtx, 0);  // positiveResult SEQUENCE { startRadiationTime, stopRadiationTime }
+      write_time(w, s.start_radiation, version);
+      write_conditional_time(w, s.stop_radiation, version);
+      w.end();
+    } else {
+      write_result(w, s.result, true);
+    }
     w.end();
   }
   void operator()(const StopInvocation& s) {
@@ -547,6 +639,68 @@ struct Encoder {
     w.end();
   }
   void operator()(const PeerAbortPdu& p) { w.integer(kCtx, op::kPeerAbort, p.diagnostic); }
+  void operator()(const CltuTransferData& t) {
+    w.begin(kCtx, op::kCltuTransferDataInv, t.data.size() + 48);
+    write_credentials(w, t.credentials);
+    w.integer(t.invoke_id);
+    w.integer(t.cltu_id);
+    write_conditional_time(w, t.earliest, version);
+    write_conditional_time(w, t.latest, version);
+    w.integer(t.delay_us);
+    w.integer(t.notification);
+    w.octets(t.data);
+    w.end();
+  }
+  void operator()(const CltuTransferDataReturn& t) {
+    w.begin(kCtx, op::kCltuTransferDataRet);
+    write_credentials(w, t.credentials);
+    w.integer(t.invoke_id);
+    w.integer(t.expected_cltu_id);
+    w.integer(t.buffer_available);
+    write_result(w, t.result, true);
+    w.end();
+  }
+  void operator()(const CltuAsyncNotify& a) {
+    w.begin(kCtx, op::kCltuAsyncNotify);
+    write_credentials(w, a.credentials);
+    if (a.notification >= 6)
+      w.integer(kCtx, static_cast<uint32_t>(a.notification), a.event_id);
+    else
+      w.null(kCtx, static_cast<uint32_t>(a.notification));
+    write_cltu_progress(w, a.progress, version);
+    w.integer(a.production);
+    w.integer(a.uplink);
+    w.end();
+  }
+  void operator()(const CltuStatusReport& s) {
+    w.begin(kCtx, op::kCltuStatusReport);
+    write_credentials(w, s.credentials);
+    write_cltu_progress(w, s.progress, version);
+    w.integer(s.production);
+    w.integer(s.uplink);
+    w.integer(s.received);
+    w.integer(s.processed);
+    w.integer(s.radiated);
+    w.integer(s.buffer_available);
+    w.end();
+  }
+  void operator()(const ThrowEventInvocation& t) {
+    w.begin(kCtx, op::kCltuThrowEventInv);
+    write_credentials(w, t.credentials);
+    w.integer(t.invoke_id);
+    w.integer(t.event_invocation_id);
+    w.integer(t.event_id);
+    w.octets(t.qualifier);
+    w.end();
+  }
+  void operator()(const ThrowEventReturn& t) {
+    w.begin(kCtx, op::kCltuThrowEventRet);
+    write_credentials(w, t.credentials);
+    w.integer(t.invoke_id);
+    w.integer(t.event_invocation_id);
+    write_result(w, t.result, true);
+    w.end();
+  }
 };
 
 struct Namer {
@@ -565,6 +719,12 @@ struct Namer {
   std::string operator()(const GetParameterReturn&) { return "GET-PARAMETER-return"; }
   std::string operator()(const TransferBuffer&) { return "TRANSFER-BUFFER"; }
   std::string operator()(const PeerAbortPdu&) { return "PEER-ABORT"; }
+  std::string operator()(const CltuTransferData&) { return "TRANSFER-DATA-invocation"; }
+  std::string operator()(const CltuTransferDataReturn&) { return "TRANSFER-DATA-return"; }
+  std::string operator()(const CltuAsyncNotify&) { return "ASYNC-NOTIFY"; }
+  std::string operator()(const CltuStatusReport&) { return "STATUS-REPORT"; }
+  std::string operator()(const ThrowEventInvocation&) { return "THROW-EVENT-invocation"; }
+  std::string operator()(const ThrowEventReturn&) { return "THROW-EVENT-return"; }
 };
 }  // namespace
 
@@ -650,6 +810,110 @@ Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service) {
   if (!outer.constructed) fail("primitive outer value");
   BerReader r(outer);
   Pdu out;
+  if (service == ServiceType::fwd_cltu) {
+    switch (outer.number) {
+      case op::kStartInv: {
+        StartInvocation s;
+        s.credentials = read_credentials(r);
+        s.invoke_id = read_int_range(r, "invokeId", 0, 65535);
+        s.first_cltu_id = read_int_range(r, "firstCltuIdentification", 0, 0xffffffffLL);
+        out = s;
+        break;
+      }
+      case op::kStartRet: {
+        StartReturn s;
+        s.credentials = read_credentials(r);
+        s.invoke_id = read_int_range(r, "invokeId", 0, 65535);
+        const Tlv t = r.peek();
+        if (t.ctx(0) && t.constructed) {
+          r.read();
+          BerReader in(t, 2);
+          s.start_radiation = read_time(in);
+          s.stop_radiation = read_conditional_time(in);
+          in.expect_end("CLTU START positiveResult");
+        } else {
+          s.result = read_result(r, true);
+          if (s.result.positive) fail("CLTU START positive result without times");
+        }
+        out = s;
+        break;
+      }
+      case op::kCltuTransferDataInv: {
+        CltuTransferData t;
+        t.credentials = read_credentials(r);
+        t.invoke_id = read_int_range(r, "invokeId", 0, 65535);
+        t.cltu_id = read_int_range(r, "cltuIdentification", 0, 0xffffffffLL);
+        t.earliest = read_conditional_time(r);
+        t.latest = read_conditional_time(r);
+        t.delay_us = read_int_range(r, "delayTime", 0, 0xffffffffLL);
+        t.notification = static_cast<int>(read_int_range(r, "slduRadiationNotification", 0, 1));
+        t.data = BerReader::octets(r.expect(kUni, tag::kOctetString, "cltuData"), "cltuData");
+        out = std::move(t);
+        break;
+      }
+      case op::kCltuTransferDataRet: {
+        CltuTransferDataReturn t;
+        t.credentials = read_credentials(r);
+        t.invoke_id = read_int_range(r, "invokeId", 0, 65535);
+        t.expected_cltu_id = read_int_range(r, "cltuIdentification", 0, 0xffffffffLL);
+        t.buffer_available = read_int_range(r, "cltuBufferAvailable", 0, 0xffffffffLL);
+        t.result = read_result(r, true);
+        out = t;
+        break;
+      }
+      case op::kCltuAsyncNotify: {
+        CltuAsyncNotify a;
+        a.credentials = read_credentials(r);
+        const Tlv n = r.read();
+        if (n.cls != kCtx || n.number > 8) fail("bad CltuNotification");
+        a.notification = static_cast<int>(n.number);
+        if (n.number >= 6) a.event_id = BerReader::integer(n, "eventInvocationId");
+        else BerReader::null(n, "cltuNotification");
+        a.progress = read_cltu_progress(r);
+        a.production = static_cast<int>(read_int_range(r, "productionStatus", 0, 3));
+        a.uplink = static_cast<int>(read_int_range(r, "uplinkStatus", 0, 3));
+        out = a;
+        break;
+      }
+      case op::kCltuStatusReport: {
+        CltuStatusReport s;
+        s.credentials = read_credentials(r);
+        s.progress = read_cltu_progress(r);
+        s.production = static_cast<int>(read_int_range(r, "productionStatus", 0, 3));
+        s.uplink = static_cast<int>(read_int_range(r, "uplinkStatus", 0, 3));
+        s.received = read_int_range(r, "numberOfCltusReceived", 0, 0xffffffffLL);
+        s.processed = read_int_range(r, "numberOfCltusProcessed", 0, 0xffffffffLL);
+        s.radiated = read_int_range(r, "numberOfCltusRadiated", 0, 0xffffffffLL);
+        s.buffer_available = read_int_range(r, "cltuBufferAvailable", 0, 0xffffffffLL);
+        out = s;
+        break;
+      }
+      case op::kCltuThrowEventInv: {
+        ThrowEventInvocation t;
+        t.credentials = read_credentials(r);
+        t.invoke_id = read_int_range(r, "invokeId", 0, 65535);
+        t.event_invocation_id = read_int_range(r, "eventInvocationIdentification", 0, 0xffffffffLL);
+        t.event_id = read_int_range(r, "eventIdentifier", 0, 0xffffffffLL);
+        t.qualifier = BerReader::octets(r.expect(kUni, tag::kOctetString, "eventQualifier"), "eventQualifier");
+        out = std::move(t);
+        break;
+      }
+      case op::kCltuThrowEventRet: {
+        ThrowEventReturn t;
+        t.credentials = read_credentials(r);
+        t.invoke_id = read_int_range(r, "invokeId", 0, 65535);
+        t.event_invocation_id = read_int_range(r, "eventInvocationIdentification", 0, 0xffffffffLL);
+        t.result = read_result(r, true);
+        out = t;
+        break;
+      }
+      default:
+        goto common;
+    }
+    r.expect_end(pdu_name(out).c_str());
+    return out;
+  }
+common:
   switch (outer.number) {
     case op::kBindInv: out = dec_bind_inv(r); break;
     case op::kBindRet: out = dec_bind_ret(r); break;

@@ -109,6 +109,7 @@ enum class RequestedFrameQuality : int { good_only = 0, erred_only = 1, all = 2 
 struct StartInvocation {
   Credentials credentials;
   int64_t invoke_id = 0;
+  int64_t first_cltu_id = 0;                      ///< CLTU only (the only field after invokeId)
   std::optional<SleTime> start_time, stop_time;  ///< ConditionalTime: nullopt = undefined
   int requested_quality = 2;                      ///< RAF only
   RequestedGvcid gvcid;                           ///< RCF only
@@ -116,6 +117,8 @@ struct StartInvocation {
 struct StartReturn {
   Credentials credentials;
   int64_t invoke_id = 0;
+  SleTime start_radiation;                  ///< CLTU positive result
+  std::optional<SleTime> stop_radiation;    ///< CLTU positive result (ConditionalTime)
   OpResult result;  ///< specific: outOfService 0, unableToComply 1, invalidStartTime 2, invalidStopTime 3, missingTimeValue 4
 };
 struct StopInvocation {
@@ -154,8 +157,16 @@ constexpr int kBufferSize = 4, kDeliveryMode = 6, kLatencyLimit = 15, kPermitted
               kRequestedFrameQuality = 27, kRequestedGvcid = 28, kReturnTimeoutPeriod = 29,
               kMinReportingCycle = 301, kPermittedFrameQuality = 302;
 }
+/// CLTU parameter names (912.1-B).
+namespace param {
+constexpr int kAcquisitionSequenceLength = 201, kBitLockRequired = 3, kClcwGlobalVcid = 202,
+              kClcwPhysicalChannel = 203, kExpectedEventInvocationId = 9, kExpectedSlduId = 10,
+              kMaximumSlduLength = 21, kMinimumDelayTime = 204, kModulationFrequency = 22, kModulationIndex = 23,
+              kNotificationMode = 205, kPlop1IdleSequenceLength = 206, kPlopInEffect = 25, kProtocolAbortMode = 207,
+              kRfAvailableRequired = 31, kSubcarrierToBitRateRatio = 34;
+}
 /// DeliveryMode: rtnTimelyOnline 0, rtnCompleteOnline 1, rtnOffline 2.
-enum class DeliveryMode : int { timely_online = 0, complete_online = 1, offline = 2 };
+enum class DeliveryMode : int { timely_online = 0, complete_online = 1, offline = 2, fwd_online = 3, fwd_offline = 4 };
 
 struct GetParameterInvocation {
   Credentials credentials;
@@ -170,6 +181,7 @@ struct ParameterValue {
   bool absent = false;
   std::vector<int64_t> quality_set;        ///< permitted frame quality
   std::vector<RequestedGvcid> gvcid_set;   ///< RCF permitted GVCID set / requested GVCID (one)
+  std::vector<uint8_t> raw;                ///< other structured values, kept as encoded (CLTU CLCW ids)
 };
 struct GetParameterReturn {
   Credentials credentials;
@@ -202,6 +214,65 @@ struct SyncNotification {
 struct TransferBuffer {
   std::vector<std::variant<AnnotatedFrame, SyncNotification>> items;
 };
+// ---- Forward CLTU service (CCSDS 912.1-B)
+
+/// CLTU-TRANSFER-DATA invocation.
+struct CltuTransferData {
+  Credentials credentials;
+  int64_t invoke_id = 0;
+  int64_t cltu_id = 0;
+  std::optional<SleTime> earliest, latest;   ///< radiation window (ConditionalTime)
+  int64_t delay_us = 0;                      ///< minimum delay after the previous CLTU (Duration, µs)
+  int notification = 0;                      ///< slduRadiationNotification: produce 0, doNotProduce 1
+  std::vector<uint8_t> data;
+};
+struct CltuTransferDataReturn {
+  Credentials credentials;
+  int64_t invoke_id = 0;
+  int64_t expected_cltu_id = 0;
+  int64_t buffer_available = 0;
+  OpResult result;  ///< specific: unableToProcess 0, unableToStore 1, outOfSequence 2, inconsistentTimeRange 3,
+                    ///< invalidTime 4, lateSldu 5, invalidDelayTime 6, cltuError 7
+};
+/// CltuLastProcessed / CltuLastOk as reported by ASYNC-NOTIFY and STATUS-REPORT.
+struct CltuProgress {
+  bool processed = false;                 ///< false: noCltuProcessed
+  int64_t processed_id = 0;
+  std::optional<SleTime> radiation_start;
+  int status = 0;                         ///< radiated 0, expired 1, interrupted 2, productionStarted 4, productionNotStarted 5
+  bool ok = false;                        ///< false: noCltuOk
+  int64_t ok_id = 0;
+  SleTime radiation_stop;
+};
+struct CltuAsyncNotify {
+  Credentials credentials;
+  int notification = 0;  ///< CltuNotification choice: cltuRadiated 0 .. bufferEmpty 5, actionList* 6/7, eventConditionEvFalse 8
+  int64_t event_id = 0;  ///< for choices 6..8
+  CltuProgress progress;
+  int production = 0;    ///< operational 0, configured 1, interrupted 2, halted 3
+  int uplink = 0;        ///< notAvailable 0, noRfAvailable 1, noBitLock 2, nominal 3
+};
+struct CltuStatusReport {
+  Credentials credentials;
+  CltuProgress progress;
+  int production = 0;
+  int uplink = 0;
+  int64_t received = 0, processed = 0, radiated = 0, buffer_available = 0;
+};
+struct ThrowEventInvocation {
+  Credentials credentials;
+  int64_t invoke_id = 0;
+  int64_t event_invocation_id = 0;
+  int64_t event_id = 0;
+  std::vector<uint8_t> qualifier;
+};
+struct ThrowEventReturn {
+  Credentials credentials;
+  int64_t invoke_id = 0;
+  int64_t event_invocation_id = 0;
+  OpResult result;  ///< specific: operationNotSupported 0, eventInvocIdOutOfSequence 1, noSuchEvent 2
+};
+
 /// [104] SlePeerAbort — defined in the ASN.1 but ISP1 sends it as an urgent octet instead.
 struct PeerAbortPdu {
   int diagnostic = 0;
@@ -209,13 +280,15 @@ struct PeerAbortPdu {
 
 using Pdu = std::variant<BindInvocation, BindReturn, UnbindInvocation, UnbindReturn, StartInvocation, StartReturn,
                          StopInvocation, StopReturn, ScheduleStatusReportInvocation, ScheduleStatusReportReturn,
-                         StatusReport, GetParameterInvocation, GetParameterReturn, TransferBuffer, PeerAbortPdu>;
+                         StatusReport, GetParameterInvocation, GetParameterReturn, TransferBuffer, PeerAbortPdu,
+                         CltuTransferData, CltuTransferDataReturn, CltuAsyncNotify, CltuStatusReport,
+                         ThrowEventInvocation, ThrowEventReturn>;
 
 /// Operation name of a PDU ("BIND-invocation", ...).
 std::string pdu_name(const Pdu& p);
 
-/// Decodes one PDU (the body of one TML PDU message). `service` selects the RAF or RCF variant of
-/// START, TRANSFER-BUFFER, STATUS-REPORT and GET-PARAMETER. Throws BerError on malformed input or an
+/// Decodes one PDU (the body of one TML PDU message). `service` selects the RAF, RCF or CLTU variant
+/// of START, TRANSFER-BUFFER, STATUS-REPORT and GET-PARAMETER and the CLTU-only operations. Throws BerError on malformed input or an
 /// operation this service does not have. The whole buffer must be consumed.
 Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service);
 /// Peeks the outer tag (the operation) without decoding the rest; throws BerError.
@@ -236,6 +309,9 @@ namespace op {
 constexpr uint32_t kStartInv = 0, kStartRet = 1, kStopInv = 2, kStopRet = 3, kSsrInv = 4, kSsrRet = 5,
                    kGetParInv = 6, kGetParRet = 7, kTransferBuffer = 8, kStatusReport = 9, kBindInv = 100,
                    kBindRet = 101, kUnbindInv = 102, kUnbindRet = 103, kPeerAbort = 104;
+// CLTU (912.1-B): THROW-EVENT [8]/[9] and STATUS-REPORT [13] differ from RAF/RCF.
+constexpr uint32_t kCltuThrowEventInv = 8, kCltuThrowEventRet = 9, kCltuTransferDataInv = 10,
+                   kCltuTransferDataRet = 11, kCltuAsyncNotify = 12, kCltuStatusReport = 13;
 }
 
 }  // namespace groundlink::sle

@@ -260,10 +260,10 @@ TEST(Captures, PeerAbortIsOneUrgentOctet) {
   EXPECT_STREQ(to_string(static_cast<PeerAbortDiagnostic>(hex_decode(trailing)[0])), "protocolError");
 }
 
-// Every PDU of every capture decodes (RAF/RCF and the common BIND/UNBIND of FCLTU); re-encoding
+// Every PDU of every capture decodes (RAF, RCF and CLTU); re-encoding
 // gives the same octets; every credential checks against the recorded passwords.
 TEST(Captures, EveryPduDecodesReencodesAndAuthenticates) {
-  int decoded = 0, reencoded = 0, creds_checked = 0, structural = 0;
+  int decoded = 0, reencoded = 0, creds_checked = 0;
   std::map<std::string, int> ops;
   for (const auto& f : capture_files(".tml.txt")) {
     const ServiceType service = service_of(f);
@@ -275,20 +275,6 @@ TEST(Captures, EveryPduDecodesReencodesAndAuthenticates) {
       if (h.type != TmlType::pdu) continue;
       const uint8_t* body = m.bytes.data() + 8;
       const size_t n = h.length;
-      const uint32_t opTag = pdu_outer_tag(body, n);
-      if (service == ServiceType::fwd_cltu && opTag < 100) {
-        // CLTU operations other than BIND/UNBIND: checked structurally (every TLV inside bounds).
-        std::function<void(const uint8_t*, size_t, int)> walk = [&](const uint8_t* p, size_t len, int depth) {
-          BerReader r(p, len, depth);
-          while (!r.at_end()) {
-            const Tlv t = r.read();
-            if (t.constructed) walk(t.data, t.length, depth + 1);
-          }
-        };
-        walk(body, n, 0);
-        ++structural;
-        continue;
-      }
       Pdu p;
       ASSERT_NO_THROW(p = decode_pdu(body, n, service)) << f << " " << hex_encode(body, std::min<size_t>(n, 40));
       ++decoded;
@@ -347,12 +333,13 @@ TEST(Captures, EveryPduDecodesReencodesAndAuthenticates) {
     }
   }
   EXPECT_EQ(reencoded, decoded);
-  EXPECT_GE(decoded, 90);
+  EXPECT_GE(decoded, 110);
   EXPECT_GE(creds_checked, 30);
-  EXPECT_GE(structural, 10);
   for (const char* name : {"BIND-invocation", "BIND-return", "START-invocation", "START-return", "STOP-invocation",
                            "STOP-return", "TRANSFER-BUFFER", "STATUS-REPORT", "SCHEDULE-STATUS-REPORT-invocation",
-                           "SCHEDULE-STATUS-REPORT-return", "UNBIND-invocation", "UNBIND-return"})
+                           "SCHEDULE-STATUS-REPORT-return", "UNBIND-invocation", "UNBIND-return",
+                           "TRANSFER-DATA-invocation", "TRANSFER-DATA-return", "ASYNC-NOTIFY", "THROW-EVENT-invocation",
+                           "THROW-EVENT-return", "GET-PARAMETER-invocation", "GET-PARAMETER-return"})
     EXPECT_GT(ops[name], 0) << name;
 }
 
@@ -507,4 +494,42 @@ TEST(Robustness, MutatedCapturePdusAreRejectedCleanly) {
   }
   EXPECT_GT(thrown, 10000);
   EXPECT_GT(ok, 0);
+}
+
+TEST(Captures, CltuOperations) {
+  const auto msgs = read_tml_txt("sle-captures/fcltu_exchange_jsle_authALL_sha1_v4.tml.txt");
+  int data = 0, notes = 0;
+  for (const auto& m : msgs) {
+    if (m.kind != "SLE-PDU") continue;
+    const Pdu p = decode_pdu(m.bytes.data() + 8, m.bytes.size() - 8, ServiceType::fwd_cltu);
+    if (auto* t = std::get_if<CltuTransferData>(&p)) {
+      EXPECT_EQ(t->cltu_id, 1 + data);
+      EXPECT_EQ(t->data.size(), 26u);
+      EXPECT_EQ(t->data[0], 0xeb);
+      EXPECT_EQ(t->data[1], 0x90);
+      ++data;
+    }
+    if (auto* r = std::get_if<CltuTransferDataReturn>(&p)) {
+      EXPECT_TRUE(r->result.positive);
+      EXPECT_GT(r->buffer_available, 0);
+    }
+    if (auto* a = std::get_if<CltuAsyncNotify>(&p)) {
+      EXPECT_EQ(a->notification, 0);  // cltuRadiated
+      EXPECT_TRUE(a->progress.processed);
+      EXPECT_TRUE(a->progress.ok);
+      EXPECT_EQ(a->progress.ok_id, a->progress.processed_id);
+      ++notes;
+    }
+    if (auto* s = std::get_if<StartReturn>(&p)) {
+      EXPECT_TRUE(s->result.positive);
+      EXPECT_TRUE(s->start_radiation.pico);
+      EXPECT_FALSE(s->stop_radiation.has_value());
+    }
+    if (auto* g = std::get_if<GetParameterReturn>(&p)) {
+      EXPECT_EQ(g->parameter.name, param::kBitLockRequired);
+      EXPECT_EQ(g->parameter.value, 0);
+    }
+  }
+  EXPECT_EQ(data, 2);
+  EXPECT_EQ(notes, 2);
 }
