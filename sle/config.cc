@@ -30,8 +30,11 @@ AuthMode auth_mode_from_string(const std::string& s) {
 
 void ServiceInstanceConfig::validate() const {
   ServiceInstanceId::parse(sii);  // throws naming the bad attribute
-  if (service != ServiceType::rtn_all_frames && service != ServiceType::rtn_ch_frames)
-    throw std::invalid_argument("service: only RAF (rtn_all_frames) and RCF (rtn_ch_frames) are provided");
+  if (service != ServiceType::rtn_all_frames && service != ServiceType::rtn_ch_frames && service != ServiceType::fwd_cltu)
+    throw std::invalid_argument("service: rtn_all_frames (RAF), rtn_ch_frames (RCF) or fwd_cltu (CLTU)");
+  range("max_cltu_length", max_cltu_length, 16, 65535);
+  range("cltu_buffer_octets", cltu_buffer_octets, 0, 1 << 30);
+  range("min_delay_us", min_delay_us, 0, 1 << 30);
   if (responder_port.empty()) throw std::invalid_argument("responder_port: must not be empty");
   if (responder_id.empty()) throw std::invalid_argument("responder_id: must not be empty");
   if (auth != AuthMode::none) {

@@ -41,6 +41,13 @@ struct ServiceInstanceConfig {
   std::vector<int> permitted_quality = {0, 1, 2};
   std::vector<RequestedGvcid> permitted_gvcids;  ///< RCF: channels users may select (empty = any)
   std::string antenna_id = "groundlink";    ///< AntennaId localForm in annotated frames (1..16 octets)
+  // Forward CLTU (service = fwd_cltu, 912.1-B) only:
+  int max_cltu_length = 4096;               ///< maximumSlduLength, octets (16..65535)
+  int cltu_buffer_octets = 65536;           ///< reported as cltuBufferAvailable
+  int min_delay_us = 0;                     ///< minimumDelayTime between CLTUs
+  bool check_bch = true;                    ///< reject CLTUs whose BCH code blocks do not check (cltuError)
+  bool bit_lock_required = false;
+  bool rf_available_required = false;
   TmlSettings tml;
 
   /// Throws std::invalid_argument naming the field and its allowed range.

@@ -166,6 +166,11 @@ void SleProvider::set_frame_store(std::shared_ptr<FrameStore> store) {
   core_->store = std::move(store);
 }
 
+void SleProvider::set_cltu_sink(std::function<bool(const CltuRequest&)> sink) {
+  std::lock_guard<std::mutex> lk(core_->mu);
+  core_->cltu_sink = std::move(sink);
+}
+
 InstanceStats SleProvider::stats(const std::string& sii) const {
   const ServiceInstanceId id = ServiceInstanceId::parse(sii);
   for (const auto& st : core_->instances) {
@@ -181,6 +186,8 @@ InstanceStats SleProvider::stats(const std::string& sii) const {
     s.buffers_sent = st->buffers_sent;
     s.associations = st->associations;
     s.aborts = st->aborts;
+    s.cltus_received = st->cltus_received;
+    s.cltus_accepted = st->cltus_accepted;
     return s;
   }
   throw std::invalid_argument("no service instance " + sii);

@@ -13,7 +13,9 @@
 //   provider.stop();
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "framing/frame.h"
@@ -32,6 +34,8 @@ struct InstanceStats {
   uint64_t buffers_sent = 0;
   uint64_t associations = 0;      ///< successful BINDs
   uint64_t aborts = 0;            ///< associations ended by PEER-ABORT (either side) or loss
+  uint64_t cltus_received = 0;    ///< CLTU: TRANSFER-DATA invocations
+  uint64_t cltus_accepted = 0;    ///< CLTU: passed to the sink and accepted
 };
 
 /// Lock and production status reported in STATUS-REPORT (911.1-B §3.7): inLock 0, outOfLock 1,
@@ -68,6 +72,18 @@ class SleProvider {
   void set_link_status(const LinkStatus& s);
   /// Archive for rtnOffline service instances.
   void set_frame_store(std::shared_ptr<FrameStore> store);
+
+  /// Forward CLTU: receives every CLTU accepted by a TRANSFER-DATA (after the sequence, length and
+  /// BCH checks), on the association's I/O thread. Returning false rejects it (unableToProcess).
+  /// Without a sink, CLTUs are accepted and counted only.
+  struct CltuRequest {
+    std::string sii;
+    int64_t cltu_id = 0;
+    const std::vector<uint8_t>* cltu = nullptr;
+    std::optional<SleTime> earliest, latest;
+    int64_t delay_us = 0;
+  };
+  void set_cltu_sink(std::function<bool(const CltuRequest&)> sink);
 
   InstanceStats stats(const std::string& sii) const;
 

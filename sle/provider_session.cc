@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "sle/cltu.h"
+
 namespace groundlink::sle {
 
 namespace asio = boost::asio;
@@ -230,7 +232,8 @@ void ProviderSession::handle_bind(const BindInvocation& b) {
   cfg_ = &si->cfg;
   version_ = std::clamp(b.version, 1, 5);
   if (b.service_type != static_cast<int>(ServiceType::rtn_all_frames) &&
-      b.service_type != static_cast<int>(ServiceType::rtn_ch_frames))
+      b.service_type != static_cast<int>(ServiceType::rtn_ch_frames) &&
+      b.service_type != static_cast<int>(ServiceType::fwd_cltu))
     return reject(BindDiagnostic::service_type_not_supported, "service type " + std::to_string(b.service_type));
   if (b.service_type != static_cast<int>(cfg_->service))
     return reject(BindDiagnostic::inconsistent_service_type, "service type does not match the instance");
@@ -268,6 +271,147 @@ void ProviderSession::handle_bind(const BindInvocation& b) {
   ret.credentials = our_credentials(true);
   spdlog::info("SLE {}: bound by '{}' (version {}, auth {})", cfg_->sii, b.initiator, b.version, to_string(cfg_->auth));
   reply(ret);
+}
+
+GetParameterReturn ProviderSession::get_cltu_parameter(const GetParameterInvocation& g) {
+  GetParameterReturn r;
+  r.invoke_id = g.invoke_id;
+  r.credentials = our_credentials(false);
+  ParameterValue& v = r.parameter;
+  v.name = g.parameter;
+  switch (g.parameter) {
+    case param::kBitLockRequired: v.value = cfg_->bit_lock_required ? 0 : 1; break;  // yes 0, no 1
+    case param::kRfAvailableRequired: v.value = cfg_->rf_available_required ? 0 : 1; break;
+    case param::kDeliveryMode: v.value = static_cast<int>(DeliveryMode::fwd_online); break;
+    case param::kExpectedSlduId: v.value = expected_cltu_id_; break;
+    case param::kExpectedEventInvocationId: v.value = expected_event_id_; break;
+    case param::kMaximumSlduLength: v.value = cfg_->max_cltu_length; break;
+    case param::kMinimumDelayTime: v.value = cfg_->min_delay_us; break;
+    case param::kNotificationMode: v.value = 1; break;   // immediate
+    case param::kPlopInEffect: v.value = 0; break;       // PLOP-1
+    case param::kProtocolAbortMode: v.value = 0; break;  // abort
+    case param::kReturnTimeoutPeriod: v.value = cfg_->return_timeout_s; break;
+    case param::kMinReportingCycle: v.value = cfg_->min_reporting_cycle_s; break;
+    case param::kReportingCycle:
+      if (report_cycle_s_ == 0) v.absent = true;
+      else v.value = report_cycle_s_;
+      break;
+    default:
+      r.result = OpResult::service_specific(0);  // unknownParameter
+  }
+  return r;
+}
+
+bool ProviderSession::handle_cltu(Pdu& pdu, int st) {
+  if (auto* s = std::get_if<StartInvocation>(&pdu)) {
+    if (!check_invoker(s->credentials)) return true;
+    if (st != ready) {
+      abort(PeerAbortDiagnostic::protocol_error);
+      return true;
+    }
+    StartReturn r;
+    r.invoke_id = s->invoke_id;
+    r.credentials = our_credentials(false);
+    r.start_radiation = SleTime::now();
+    r.start_radiation.pico = version_ >= 3;
+    expected_cltu_id_ = s->first_cltu_id;
+    state_ = active;
+    si_->started = true;
+    reply(r);
+    return true;
+  }
+  if (auto* t = std::get_if<CltuTransferData>(&pdu)) {
+    if (!check_invoker(t->credentials)) return true;
+    if (st != active) {
+      abort(PeerAbortDiagnostic::protocol_error);
+      return true;
+    }
+    ++cltus_received_;
+    si_->cltus_received++;
+    CltuTransferDataReturn r;
+    r.invoke_id = t->invoke_id;
+    r.credentials = our_credentials(false);
+    // 912.1-B §3.6.2: diagnostics outOfSequence 2, invalidDelayTime 6, cltuError 7, unableToProcess 0.
+    if (t->cltu_id != expected_cltu_id_) {
+      r.result = OpResult::service_specific(2);
+    } else if (t->delay_us < cfg_->min_delay_us) {
+      r.result = OpResult::service_specific(6);
+    } else if (t->data.empty() || t->data.size() > static_cast<size_t>(cfg_->max_cltu_length) ||
+               (cfg_->check_bch && !cltu_decode(t->data.data(), t->data.size()).ok)) {
+      r.result = OpResult::service_specific(7);
+    } else {
+      std::function<bool(const SleProvider::CltuRequest&)> sink;
+      {
+        std::lock_guard<std::mutex> lk(core_->mu);
+        sink = core_->cltu_sink;
+      }
+      SleProvider::CltuRequest req{cfg_->sii, t->cltu_id, &t->data, t->earliest, t->latest, t->delay_us};
+      if (sink && !sink(req)) r.result = OpResult::service_specific(0);
+    }
+    if (r.result.positive) {
+      ++expected_cltu_id_;
+      ++cltus_processed_;
+      ++cltus_radiated_;
+      si_->cltus_accepted++;
+      const SleTime now = SleTime{SleTime::now().ns, 0, version_ >= 3};
+      cltu_progress_.processed = true;
+      cltu_progress_.processed_id = t->cltu_id;
+      cltu_progress_.radiation_start = now;
+      cltu_progress_.status = 0;  // radiated
+      cltu_progress_.ok = true;
+      cltu_progress_.ok_id = t->cltu_id;
+      cltu_progress_.radiation_stop = now;
+    }
+    r.expected_cltu_id = expected_cltu_id_;
+    r.buffer_available = cfg_->cltu_buffer_octets;
+    reply(r);
+    if (r.result.positive && t->notification == 0) {  // produceNotification
+      CltuAsyncNotify a;
+      a.credentials = our_credentials(false);
+      a.notification = 0;  // cltuRadiated
+      a.progress = cltu_progress_;
+      a.production = 0;
+      a.uplink = 3;
+      reply(a);
+    }
+    return true;
+  }
+  if (auto* e = std::get_if<ThrowEventInvocation>(&pdu)) {
+    if (!check_invoker(e->credentials)) return true;
+    ThrowEventReturn r;
+    r.invoke_id = e->invoke_id;
+    r.event_invocation_id = e->event_invocation_id;
+    r.credentials = our_credentials(false);
+    if (e->event_invocation_id != expected_event_id_) {
+      r.result = OpResult::service_specific(1);  // eventInvocIdOutOfSequence
+    } else {
+      ++expected_event_id_;
+      spdlog::info("SLE {}: THROW-EVENT {} (qualifier {} octets) from '{}'", cfg_->sii, e->event_id,
+                   e->qualifier.size(), user_.id);
+    }
+    reply(r);
+    return true;
+  }
+  if (auto* g = std::get_if<GetParameterInvocation>(&pdu)) {
+    if (!check_invoker(g->credentials)) return true;
+    reply(get_cltu_parameter(*g));
+    return true;
+  }
+  if (auto* s = std::get_if<StopInvocation>(&pdu)) {
+    if (!check_invoker(s->credentials)) return true;
+    if (st != active) {
+      abort(PeerAbortDiagnostic::protocol_error);
+      return true;
+    }
+    StopReturn r;
+    r.invoke_id = s->invoke_id;
+    r.credentials = our_credentials(false);
+    state_ = ready;
+    si_->started = false;
+    reply(r);
+    return true;
+  }
+  return false;  // common operations (SCHEDULE-STATUS-REPORT, UNBIND)
 }
 
 GetParameterReturn ProviderSession::get_parameter(const GetParameterInvocation& g) {
@@ -313,6 +457,19 @@ GetParameterReturn ProviderSession::get_parameter(const GetParameterInvocation& 
 }
 
 void ProviderSession::send_status_report() {
+  if (service_ == ServiceType::fwd_cltu) {
+    CltuStatusReport c;
+    c.credentials = our_credentials(false);
+    c.progress = cltu_progress_;
+    c.production = state_ == active ? 0 : 1;  // operational / configured
+    c.uplink = 3;                             // nominal
+    c.received = cltus_received_ & 0xffffffff;
+    c.processed = cltus_processed_ & 0xffffffff;
+    c.radiated = cltus_radiated_ & 0xffffffff;
+    c.buffer_available = cfg_->cltu_buffer_octets;
+    reply(c);
+    return;
+  }
   StatusReport s;
   s.credentials = our_credentials(false);
   {
@@ -365,6 +522,7 @@ void ProviderSession::handle(Pdu&& pdu) {
     return abort(PeerAbortDiagnostic::protocol_error);
   }
   if (std::holds_alternative<PeerAbortPdu>(pdu)) return close();
+  if (service_ == ServiceType::fwd_cltu && handle_cltu(pdu, st)) return;
   if (auto* s = std::get_if<StartInvocation>(&pdu)) {
     if (!check_invoker(s->credentials)) return;
     if (st != ready) return abort(PeerAbortDiagnostic::protocol_error);

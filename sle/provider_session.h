@@ -27,6 +27,7 @@ struct InstanceState {
   bool bound = false;
   std::atomic<uint64_t> frames_delivered{0}, frames_discarded{0}, buffers_sent{0}, associations{0}, aborts{0};
   std::atomic<bool> started{false};
+  std::atomic<uint64_t> cltus_received{0}, cltus_accepted{0};
 };
 
 class ProviderSession;
@@ -42,6 +43,7 @@ struct SleProvider::Core {
       std::make_shared<std::vector<std::shared_ptr<ProviderSession>>>();
   std::atomic<int> frame_sync{3}, symbol_sync{3}, subcarrier{3}, carrier{3}, production{0};
   std::shared_ptr<FrameStore> store;
+  std::function<bool(const SleProvider::CltuRequest&)> cltu_sink;  // guarded by mu
   std::atomic<int> offline_workers{0};
   std::atomic<bool> stopping{false};
   // Runtime (guarded by run_mu): listeners and I/O threads while started.
@@ -90,6 +92,8 @@ class ProviderSession : public TmlEndpoint {
   void finish_tb_locked();
   void arm_latency(uint64_t seq);
   void start_offline(const SleTime& from, const SleTime& to);
+  bool handle_cltu(Pdu& pdu, int st);
+  GetParameterReturn get_cltu_parameter(const GetParameterInvocation& g);
 
   std::shared_ptr<SleProvider::Core> core_;
   std::vector<InstanceState*> candidates_;
@@ -117,6 +121,10 @@ class ProviderSession : public TmlEndpoint {
   bool backlog_notify_ = false;
   AnnotatedFrame meta_;
   uint64_t delivered_ = 0, error_free_ = 0;
+  // Forward CLTU state (strand).
+  int64_t expected_cltu_id_ = 0, expected_event_id_ = 0;
+  CltuProgress cltu_progress_;
+  int64_t cltus_received_ = 0, cltus_processed_ = 0, cltus_radiated_ = 0;
 };
 
 }  // namespace groundlink::sle

@@ -156,6 +156,13 @@ struct SleUser::Impl {
       cv.notify_all();
       return;
     }
+    if (std::holds_alternative<CltuAsyncNotify>(pdu) || std::holds_alternative<CltuStatusReport>(pdu)) {
+      std::lock_guard<std::mutex> lk(mu);
+      if (std::holds_alternative<CltuAsyncNotify>(pdu)) stats.async_notifies++;
+      else stats.status_reports++;
+      cv.notify_all();
+      return;
+    }
     if (auto* sr = std::get_if<StatusReport>(&pdu)) {
       std::lock_guard<std::mutex> lk(mu);
       last_report = *sr;
@@ -346,6 +353,37 @@ UnbindReturn SleUser::unbind(int reason) {
   u.credentials = impl_->creds(false);
   u.reason = reason;
   return impl_->expect<UnbindReturn>(impl_->invoke(u, "UNBIND"), "UNBIND");
+}
+
+StartReturn SleUser::start_cltu(int64_t first_cltu_id) {
+  StartInvocation s;
+  s.credentials = impl_->creds(false);
+  s.invoke_id = impl_->next_invoke_id++;
+  s.first_cltu_id = first_cltu_id;
+  return impl_->expect<StartReturn>(impl_->invoke(s, "START"), "START");
+}
+
+CltuTransferDataReturn SleUser::transfer_cltu(int64_t cltu_id, const std::vector<uint8_t>& cltu, bool notify,
+                                              int64_t delay_us) {
+  CltuTransferData t;
+  t.credentials = impl_->creds(false);
+  t.invoke_id = impl_->next_invoke_id++;
+  t.cltu_id = cltu_id;
+  t.delay_us = delay_us;
+  t.notification = notify ? 0 : 1;
+  t.data = cltu;
+  return impl_->expect<CltuTransferDataReturn>(impl_->invoke(t, "TRANSFER-DATA"), "TRANSFER-DATA");
+}
+
+ThrowEventReturn SleUser::throw_event(int64_t event_invocation_id, int64_t event_id,
+                                      const std::vector<uint8_t>& qualifier) {
+  ThrowEventInvocation t;
+  t.credentials = impl_->creds(false);
+  t.invoke_id = impl_->next_invoke_id++;
+  t.event_invocation_id = event_invocation_id;
+  t.event_id = event_id;
+  t.qualifier = qualifier;
+  return impl_->expect<ThrowEventReturn>(impl_->invoke(t, "THROW-EVENT"), "THROW-EVENT");
 }
 
 void SleUser::peer_abort(PeerAbortDiagnostic diag) {

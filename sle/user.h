@@ -47,6 +47,7 @@ struct UserStats {
   uint64_t backlog_notifications = 0;
   uint64_t end_of_data = 0;
   uint64_t status_reports = 0;
+  uint64_t async_notifies = 0;  ///< CLTU ASYNC-NOTIFY invocations
 };
 
 class SleUser {
@@ -69,6 +70,12 @@ class SleUser {
   GetParameterReturn get_parameter(int parameter);
   ScheduleStatusReportReturn schedule_status_report(ScheduleStatusReportInvocation::Kind kind, int cycle_s = 0);
   UnbindReturn unbind(int reason = 0);
+
+  // Forward CLTU (service = fwd_cltu).
+  StartReturn start_cltu(int64_t first_cltu_id);
+  CltuTransferDataReturn transfer_cltu(int64_t cltu_id, const std::vector<uint8_t>& cltu, bool notify = true,
+                                       int64_t delay_us = 0);
+  ThrowEventReturn throw_event(int64_t event_invocation_id, int64_t event_id, const std::vector<uint8_t>& qualifier);
   /// Sends PEER-ABORT and closes.
   void peer_abort(PeerAbortDiagnostic diag);
 

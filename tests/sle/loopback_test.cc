@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "sle/credentials.h"
+#include "sle/cltu.h"
 #include "sle/provider.h"
 #include "sle/tml.h"
 #include "sle/user.h"
@@ -619,4 +620,123 @@ TEST(Config, ValidationNamesTheField) {
   c = raf_instance(AuthMode::none);
   c.versions = {6};
   EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
+namespace {
+const char* kCltuSii = "sagr=SAGR.spack=SPACK.fsl-fg=FSL-FG.cltu=cltu1";
+ServiceInstanceConfig cltu_instance(AuthMode auth) {
+  auto c = raf_instance(auth, kCltuSii);
+  c.service = ServiceType::fwd_cltu;
+  c.responder_port = "CLTU_PORT";
+  return c;
+}
+}  // namespace
+
+TEST(Provider, CltuTransferDataToTheSink) {
+  ProviderConfig pc;
+  pc.instances.push_back(cltu_instance(AuthMode::all));
+  SleProvider provider(pc);
+  std::vector<std::pair<int64_t, std::vector<uint8_t>>> radiated;
+  std::mutex mu;
+  provider.set_cltu_sink([&](const SleProvider::CltuRequest& r) {
+    std::lock_guard<std::mutex> lk(mu);
+    radiated.emplace_back(r.cltu_id, *r.cltu);
+    return true;
+  });
+  provider.start();
+  auto cfg = user_for(provider, AuthMode::all, 4, kCltuSii);
+  cfg.service = ServiceType::fwd_cltu;
+  cfg.responder_port = "CLTU_PORT";
+  SleUser u(cfg);
+  ASSERT_TRUE(u.bind().positive);
+  const auto st = u.start_cltu(7);
+  ASSERT_TRUE(st.result.positive);
+  EXPECT_TRUE(st.start_radiation.pico);
+  const std::vector<uint8_t> frame = {0x20, 0x62, 0x04, 0x29, 0x00, 1, 2, 3, 4, 5};
+  const auto cltu = cltu_encode(frame.data(), frame.size());
+  const auto r1 = u.transfer_cltu(7, cltu);
+  ASSERT_TRUE(r1.result.positive);
+  EXPECT_EQ(r1.expected_cltu_id, 8);
+  const auto gap = u.transfer_cltu(9, cltu);  // out of sequence
+  EXPECT_FALSE(gap.result.positive);
+  EXPECT_EQ(gap.result.code, 2);
+  auto broken = cltu;
+  broken[3] ^= 0x18;  // two bit errors in the first code block
+  const auto bad = u.transfer_cltu(8, broken);
+  EXPECT_FALSE(bad.result.positive);
+  EXPECT_EQ(bad.result.code, 7);  // cltuError
+  ASSERT_TRUE(u.transfer_cltu(8, cltu, false).result.positive);
+  EXPECT_EQ(u.get_parameter(param::kExpectedSlduId).parameter.value, 9);
+  EXPECT_EQ(u.get_parameter(param::kBitLockRequired).parameter.value, 1);
+  EXPECT_EQ(u.get_parameter(param::kMaximumSlduLength).parameter.value, 4096);
+  EXPECT_TRUE(u.throw_event(0, 5, {1, 2}).result.positive);
+  EXPECT_EQ(u.throw_event(5, 5, {}).result.code, 1);  // eventInvocIdOutOfSequence
+  ASSERT_TRUE(u.schedule_status_report(ScheduleStatusReportInvocation::Kind::immediately).result.positive);
+  ASSERT_TRUE(u.stop().result.positive);
+  u.unbind();
+  EXPECT_EQ(u.stats().async_notifies, 1u);  // only the first CLTU asked for a notification
+  EXPECT_EQ(u.stats().status_reports, 1u);
+  {
+    std::lock_guard<std::mutex> lk(mu);
+    ASSERT_EQ(radiated.size(), 2u);
+    EXPECT_EQ(radiated[0].first, 7);
+    EXPECT_EQ(radiated[1].second, cltu);
+  }
+  EXPECT_EQ(provider.stats(kCltuSii).cltus_received, 4u);
+  EXPECT_EQ(provider.stats(kCltuSii).cltus_accepted, 2u);
+  provider.stop();
+}
+
+// The captured jsle and dariol83 CLTU users, replayed byte for byte, get positive returns.
+TEST(Provider, AnswersCapturedCltuUsers) {
+  for (const auto& [file, auth] : {std::pair<const char*, AuthMode>{"fcltu_exchange_jsle_authALL_sha1_v4", AuthMode::all},
+                                   std::pair<const char*, AuthMode>{"fcltu_exchange_dariol83_authNONE_v4", AuthMode::none}}) {
+    SCOPED_TRACE(file);
+    ProviderConfig pc;
+    auto inst = cltu_instance(auth);
+    inst.max_credential_age_s = 0;
+    inst.check_bch = false;  // the recorded test CLTUs carry 0x55 where the BCH parity belongs
+    pc.instances.push_back(inst);
+    SleProvider provider(pc);
+    provider.start();
+    std::ifstream f(test::data_path(std::string("sle-captures/") + file + ".tml.txt"));
+    std::string line;
+    std::vector<std::vector<uint8_t>> u2p;
+    while (std::getline(f, line)) {
+      if (line.rfind("u2p ", 0) != 0) continue;
+      std::string hex;
+      std::getline(f, hex);
+      u2p.push_back(test::parse_hex(hex));
+    }
+    RawClient raw(provider.port(kCltuSii));
+    int answered = 0;
+    for (const auto& m : u2p) {
+      raw.send(m);
+      if (m[0] != 1) continue;
+      Pdu ret;
+      do {
+        const auto body = raw.read_pdu();
+        ret = decode_pdu(body.data(), body.size(), ServiceType::fwd_cltu);
+      } while (std::holds_alternative<CltuAsyncNotify>(ret) || std::holds_alternative<CltuStatusReport>(ret));
+      ++answered;
+      SCOPED_TRACE(pdu_name(ret));
+      std::visit(
+          [&](const auto& r) {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, BindReturn>) {
+              EXPECT_TRUE(r.positive);
+            } else if constexpr (std::is_same_v<T, StartReturn> || std::is_same_v<T, StopReturn> ||
+                                 std::is_same_v<T, CltuTransferDataReturn> || std::is_same_v<T, ThrowEventReturn> ||
+                                 std::is_same_v<T, GetParameterReturn>) {
+              EXPECT_TRUE(r.result.positive);
+            } else if constexpr (!std::is_same_v<T, UnbindReturn>) {
+              ADD_FAILURE() << "unexpected";
+            }
+          },
+          ret);
+    }
+    EXPECT_EQ(answered, 8);
+    EXPECT_EQ(provider.stats(kCltuSii).cltus_accepted, 2u);
+    provider.stop();
+  }
 }
