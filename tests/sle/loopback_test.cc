@@ -12,6 +12,7 @@
 
 #include "sle/credentials.h"
 #include "sle/cltu.h"
+#include "sle/config_yaml.h"
 #include "sle/provider.h"
 #include "sle/tml.h"
 #include "sle/user.h"
@@ -738,5 +739,63 @@ TEST(Provider, AnswersCapturedCltuUsers) {
     EXPECT_EQ(answered, 8);
     EXPECT_EQ(provider.stats(kCltuSii).cltus_accepted, 2u);
     provider.stop();
+  }
+}
+
+TEST(Config, YamlProviderAndUser) {
+  const auto node = YAML::Load(R"(
+io_threads: 2
+instances:
+  - sii: "sagr=SAGR.spack=SPACK.rsl-fg=RSL-FG.raf=onlt1"
+    host: 127.0.0.1
+    port: 0
+    responder_id: jsle-bridge
+    responder_password: "AB0102030405060708090a0b0c0d0e0f"
+    auth: bind
+    users: [{id: mertens, password: "000102030405060708090a0b0c0d0e0f"}]
+    versions: [4, 5]
+    delivery: complete
+    buffer_size: 5
+  - sii: "sagr=SAGR.spack=SPACK.rsl-fg=RSL-FG.rcf=onlc1"
+    service: rcf
+    host: 127.0.0.1
+    permitted_gvcids: [{scid: 171, tfvn: 0, vcid: 1}, {scid: 171, master_channel: true}]
+)");
+  const ProviderConfig pc = provider_config_from_yaml(node);
+  ASSERT_EQ(pc.instances.size(), 2u);
+  EXPECT_EQ(pc.io_threads, 2);
+  EXPECT_EQ(pc.instances[0].auth, AuthMode::bind);
+  EXPECT_EQ(pc.instances[0].users.at(0).password, kUserPw);
+  EXPECT_EQ(pc.instances[0].delivery, DeliveryMode::complete_online);
+  EXPECT_EQ(pc.instances[1].responder_port, "RCF_PORT");
+  EXPECT_EQ(pc.instances[1].permitted_gvcids.size(), 2u);
+  EXPECT_TRUE(pc.instances[1].permitted_gvcids[1].master_channel);
+  SleProvider provider(pc);
+  provider.start();
+  YAML::Node un = YAML::Load(R"(
+initiator_id: mertens
+password: "000102030405060708090a0b0c0d0e0f"
+responder_id: jsle-bridge
+responder_password: "AB0102030405060708090a0b0c0d0e0f"
+sii: "sagr=SAGR.spack=SPACK.rsl-fg=RSL-FG.raf=onlt1"
+version: 4
+auth: bind
+)");
+  un["port"] = provider.port(kSii);
+  SleUser u(user_config_from_yaml(un));
+  EXPECT_TRUE(u.bind().positive);
+  u.unbind();
+  provider.stop();
+
+  for (const char* badyaml : {"instances: []", "instances: [{sii: 'sagr=1.raf=x', auth: maybe}]",
+                              "instances: [{sii: 'sagr=1.raf=x', delivery: fast}]",
+                              "instances: [{sii: 'sagr=1.raf=x', buffer_size: 0}]",
+                              "instances: [{sii: 'sagr=1.raf=x', responder_password: 'xyz'}]"}) {
+    try {
+      provider_config_from_yaml(YAML::Load(badyaml));
+      ADD_FAILURE() << badyaml;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("instances"), std::string::npos) << e.what();
+    }
   }
 }
