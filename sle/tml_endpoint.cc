@@ -17,8 +17,6 @@ TmlEndpoint::TmlEndpoint(Socket socket, Role role, TmlSettings settings)
 
 TmlEndpoint::~TmlEndpoint() = default;
 
-bool TmlEndpoint::on_strand() const { return true; }
-
 void TmlEndpoint::start() {
   asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     error_code ec;

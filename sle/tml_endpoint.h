@@ -66,7 +66,6 @@ class TmlEndpoint : public std::enable_shared_from_this<TmlEndpoint> {
   /// Gives a written message's buffer back for reuse (keeps large buffers warm: no page faults).
   virtual void recycle(std::vector<uint8_t>&& buf) {}
 
-  bool on_strand() const;
   const TmlContext& context() const { return context_; }
 
  private:
