@@ -91,7 +91,13 @@ void SleProvider::start() {
     rt.listeners.push_back(l);
   }
   rt.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(core_->ioc.get_executor());
-  for (int i = 0; i < core_->config.io_threads; ++i) rt.threads.emplace_back([c = core_] { c->ioc.run(); });
+  for (int i = 0; i < core_->config.io_threads; ++i) {
+    core_->running_threads++;
+    rt.threads.emplace_back([c = core_.get()] {
+      c->ioc.run();
+      c->running_threads--;
+    });
+  }
 }
 
 void SleProvider::stop() {
@@ -107,6 +113,7 @@ void SleProvider::stop() {
       if (auto s = w.lock()) sessions.push_back(s);
     core_->sessions.clear();
   }
+  std::vector<std::weak_ptr<ProviderSession>> closing(sessions.begin(), sessions.end());
   for (auto& s : sessions) s->abort(PeerAbortDiagnostic::end_of_service_provision_period);
   sessions.clear();
   // Let the aborts go out (they close within the 1 s linger), then stop the threads.
@@ -120,9 +127,22 @@ void SleProvider::stop() {
     if (!any) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  // Close what is left (cancels every timer and socket operation) so that the I/O threads run out
+  // of work; pending handlers hold sessions, and sessions hold the core.
+  {
+    std::lock_guard<std::mutex> lk(core_->mu);
+    for (auto& w : closing)
+      if (auto s = w.lock()) s->close();
+  }
   rt.work.reset();
+  const auto drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (core_->running_threads > 0 && std::chrono::steady_clock::now() < drain_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   core_->ioc.stop();
   for (auto& t : rt.threads) t.join();
+  // Destroy the handlers still queued (and the sessions they hold).
+  core_->ioc.restart();
+  core_->ioc.poll();
   rt.threads.clear();
   rt.listeners.clear();
   std::atomic_store(&core_->active, std::shared_ptr<const std::vector<std::shared_ptr<ProviderSession>>>(

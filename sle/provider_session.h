@@ -45,6 +45,7 @@ struct SleProvider::Core {
   std::shared_ptr<FrameStore> store;
   std::function<bool(const SleProvider::CltuRequest&)> cltu_sink;  // guarded by mu
   std::atomic<int> offline_workers{0};
+  std::atomic<int> running_threads{0};
   std::atomic<bool> stopping{false};
   // Runtime (guarded by run_mu): listeners and I/O threads while started.
   std::mutex run_mu;
