@@ -156,12 +156,23 @@ uint16_t SleProvider::port(const std::string& sii) const {
   throw std::invalid_argument("no service instance " + sii);
 }
 
-void SleProvider::deliver(const framing::Frame& frame) {
-  // framing::Frame::ert_ps counts picoseconds since 1970 in 64 bits, which only reaches 1970-04-17;
-  // a zero (unset) value means "now".
-  deliver(frame, frame.ert_ps != 0 ? SleTime{frame.ert_ps / 1000, static_cast<int32_t>(frame.ert_ps % 1000), true}
-                                   : SleTime::now());
+namespace {
+// The frame's Earth-receive time; an unset (zero) one means "now". Works with both forms of
+// framing::Frame: `Timestamp ert` (seconds + picoseconds) and the older `int64_t ert_ps`.
+template <class F>
+auto frame_ert(const F& f, int) -> decltype(f.ert.seconds, f.ert.picoseconds, SleTime()) {
+  if (f.ert.seconds == 0 && f.ert.picoseconds == 0) return SleTime::now();
+  return SleTime{static_cast<int64_t>(f.ert.seconds) * 1000000000LL + f.ert.picoseconds / 1000,
+                 static_cast<int32_t>(f.ert.picoseconds % 1000), true};
 }
+template <class F>
+SleTime frame_ert(const F& f, long) {
+  if (f.ert_ps == 0) return SleTime::now();
+  return SleTime{f.ert_ps / 1000, static_cast<int32_t>(f.ert_ps % 1000), true};
+}
+}  // namespace
+
+void SleProvider::deliver(const framing::Frame& frame) { deliver(frame, frame_ert(frame, 0)); }
 
 void SleProvider::deliver(const framing::Frame& frame, const SleTime& ert) {
   const auto active = std::atomic_load(&core_->active);

@@ -62,7 +62,7 @@ class SleProvider {
   uint16_t port(const std::string& sii) const;
 
   /// Feeds one frame to every started association whose filters (frame quality, RCF GVCID) it
-  /// passes. Thread-safe. ERT from frame.ert_ps when non-zero (see framing/frame.h), else now.
+  /// passes. Thread-safe. ERT from the frame's Earth-receive time when set, else now.
   /// In complete mode this blocks while a user's backlog is full.
   void deliver(const framing::Frame& frame);
   void deliver(const framing::Frame& frame, const SleTime& ert);
