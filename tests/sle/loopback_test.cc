@@ -799,3 +799,40 @@ auth: bind
     }
   }
 }
+
+namespace {
+// Sets a frame's Earth-receive time whichever form framing::Frame has.
+template <class F>
+auto set_ert(F& f, int64_t seconds, int64_t ps, int) -> decltype(f.ert.seconds, void()) {
+  f.ert.seconds = seconds;
+  f.ert.picoseconds = ps;
+}
+template <class F>
+void set_ert(F& f, int64_t seconds, int64_t ps, long) {
+  f.ert_ps = seconds * 1000000000000LL + ps;  // the 64-bit form only reaches 1970-04-17
+}
+}  // namespace
+
+TEST(Provider, FrameEarthReceiveTimeIsDelivered) {
+  ProviderConfig pc;
+  pc.instances.push_back(raf_instance(AuthMode::none));
+  SleProvider provider(pc);
+  provider.start();
+  SleUser u(user_for(provider, AuthMode::none, 5));
+  std::vector<SleTime> erts;
+  std::mutex mu;
+  u.on_frame([&](const AnnotatedFrame& f) {
+    std::lock_guard<std::mutex> lk(mu);
+    erts.push_back(f.ert);
+  });
+  ASSERT_TRUE(u.bind().positive);
+  ASSERT_TRUE(u.start().result.positive);
+  auto f = make_frame(1);
+  set_ert(f, 8'000'000, 123'456'789'012LL, 0);  // 1970-04-03 + 0.123456789012 s
+  provider.deliver(f);
+  ASSERT_TRUE(u.wait_frames(1, 2s));
+  std::lock_guard<std::mutex> lk(mu);
+  EXPECT_EQ(erts.at(0).ns, 8'000'000LL * 1'000'000'000LL + 123'456'789LL);
+  EXPECT_EQ(erts.at(0).ps, 12);
+  EXPECT_TRUE(erts.at(0).pico);
+}
