@@ -19,6 +19,8 @@
 #include "dsp/psk_modulator.h"
 #include "pass_pipeline.h"
 #include "sigmf.h"
+#include "sle/provider.h"
+#include "sle/user.h"
 
 #include <filesystem>
 #include <unistd.h>
@@ -129,6 +131,46 @@ int cmd_demo(int argc, char** argv) {
   pc.pass.profile = profile.name;
   pc.pass.source = "demo synthesized pass";
   PassPipeline pipeline(pc);
+
+  // SLE: a RAF service instance (complete online delivery, BIND authentication) on a free
+  // loopback port, and our own SLE user bound to it before the pass starts.
+  sle::ServiceInstanceConfig si;
+  si.sii = "sagr=1.spack=1.rsl-fg=1.raf=onlc1";
+  si.host = "127.0.0.1";
+  si.port = 0;
+  si.auth = sle::AuthMode::bind;
+  si.responder_id = "groundlink";
+  si.responder_password = {0xA5, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
+  si.users = {sle::PeerConfig{"demo-user", {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07}}};
+  si.delivery = sle::DeliveryMode::complete_online;
+  sle::ProviderConfig prc;
+  prc.instances = {si};
+  sle::SleProvider provider(prc);
+  provider.start();
+  sle::UserConfig uc;
+  uc.host = "127.0.0.1";
+  uc.port = provider.port(si.sii);
+  uc.sii = si.sii;
+  uc.initiator_id = "demo-user";
+  uc.password = si.users[0].password;
+  uc.responder_id = si.responder_id;
+  uc.responder_password = si.responder_password;
+  uc.auth = sle::AuthMode::bind;
+  uc.version = 5;
+  sle::SleUser user(uc);
+  std::map<std::vector<uint8_t>, int> sle_pending;
+  for (const auto& f : sent) sle_pending[f]++;
+  uint64_t sle_matched = 0;
+  user.on_frame([&](const sle::AnnotatedFrame& f) {
+    auto it = sle_pending.find(f.data);
+    if (f.quality == 0 && it != sle_pending.end() && it->second > 0) {
+      --it->second;
+      ++sle_matched;
+    }
+  });
+  const bool sle_bound = user.bind().positive && user.start(sle::RequestedFrameQuality::all).result.positive;
+  if (!sle_bound) spdlog::error("the demo's SLE user could not bind and start");
+  pipeline.attach_sle(provider);
   dec->set_frame_handler([&pipeline](const framing::Frame& f) { pipeline.on_frame(f); });
   auto tb = gr::make_top_block("groundlink-demo");
   tb->connect(src, 0, demod, 0);
@@ -136,6 +178,13 @@ int cmd_demo(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   tb->run();
   pipeline.finish();
+  user.wait_frames(pipeline.collector().good() + pipeline.collector().bad(), std::chrono::seconds(10));
+  const uint64_t sle_frames = user.stats().frames;
+  if (sle_bound) {
+    user.stop();
+    user.unbind();
+  }
+  provider.stop();
   const FrameCollector& collector = pipeline.collector();
   const uint64_t archived = pipeline.archive()->count();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -157,6 +206,8 @@ int cmd_demo(int argc, char** argv) {
   const auto c = dec->counters();
   const auto s = demod->status();
   const double lock_ms = s.lock_symbol > 0 ? s.lock_symbol / profile.modulation.symbol_rate * 1e3 : NAN;
+  std::printf("SLE: RAF instance %s on 127.0.0.1:%u (v5, BIND authentication, complete online)\n",
+              si.sii.c_str(), static_cast<unsigned>(uc.port));
   std::printf("groundlink demo: %s, %s %.3g Msym/s, %lld frames of %d bytes\n", profile.name.c_str(),
               profile.modulation.type.c_str(), profile.modulation.symbol_rate / 1e6, nframes, profile.frame.length);
   std::printf("channel: Eb/N0 %.2f dB, carrier offset %.0f Hz, Doppler rate %.0f Hz/s, clock %+.0f ppm\n", ebn0,
@@ -166,6 +217,8 @@ int cmd_demo(int argc, char** argv) {
   std::printf("  %-30s %14llu\n", "frames decoded (erred)", static_cast<unsigned long long>(collector.bad()));
   std::printf("  %-30s %14llu\n", "frames identical to sent", static_cast<unsigned long long>(matched));
   std::printf("  %-30s %14llu\n", "frames archived (SQLite)", static_cast<unsigned long long>(archived));
+  std::printf("  %-30s %14llu\n", "frames delivered over SLE RAF", static_cast<unsigned long long>(sle_frames));
+  std::printf("  %-30s %14llu\n", "  of them identical to sent", static_cast<unsigned long long>(sle_matched));
   std::printf("  %-30s %14llu\n", "RS symbols corrected", static_cast<unsigned long long>(collector.rs_corrected()));
   std::printf("  %-30s %14.2f\n", "carrier lock after (ms)", lock_ms);
   std::printf("  %-30s %14.2f\n", "Eb/N0 estimate (dB)", s.ebn0_db);
@@ -174,7 +227,8 @@ int cmd_demo(int argc, char** argv) {
   std::printf("  %-30s %14.2f\n", "signal synthesis (s)", gen_s);
   std::printf("  %-30s %14.2f\n", "receive chain (s)", elapsed);
   std::printf("  %-30s %14.1f\n", "receive chain (Msamples/s)", rx.size() / elapsed / 1e6);
-  const bool ok = matched == static_cast<uint64_t>(nframes) && foreign == 0 && archived >= matched;
+  const bool ok = matched == static_cast<uint64_t>(nframes) && foreign == 0 && archived >= matched &&
+                  sle_matched == static_cast<uint64_t>(nframes);
   std::printf("%s: %llu of %lld frames recovered\n", ok ? "PASS" : "FAIL", static_cast<unsigned long long>(matched),
               nframes);
   return ok ? kExitOk : kExitRuntime;

@@ -11,6 +11,8 @@
 #include "archive.h"
 #include "frame_collector.h"
 #include "framing/frame_bus.h"
+#include "sle/frame_store.h"
+#include "sle/provider.h"
 
 namespace groundlink::app {
 
@@ -31,8 +33,12 @@ class PassPipeline {
   /// From the receive chain's thread: hands the frame to every consumer (blocks while a
   /// complete-delivery consumer's queue is full: backpressure, never loss).
   void on_frame(const framing::Frame& f);
-  /// End of pass: closes the bus and waits until every consumer has everything.
+  /// End of pass: closes the bus and waits until every consumer has everything; SLE users get
+  /// the end-of-data notification.
   void finish();
+  /// Serves the pass's frames through an SLE provider (its own consumer thread; complete-mode
+  /// instances hold the bus back rather than lose frames). Call before the first frame.
+  void attach_sle(sle::SleProvider& provider);
 
   framing::FrameBus& bus() { return bus_; }
   const FrameCollector& collector() const { return collector_; }
@@ -49,7 +55,24 @@ class PassPipeline {
   int64_t pass_id_ = 0;
   framing::SubscriptionPtr collector_sub_;
   std::thread collector_thread_;
+  sle::SleProvider* sle_ = nullptr;
+  framing::SubscriptionPtr sle_sub_;
+  std::thread sle_thread_;
   bool finished_ = false;
 };
+
+/// The frame archive as the SLE provider's store for offline RAF/RCF delivery.
+class ArchiveFrameStore : public sle::FrameStore {
+ public:
+  explicit ArchiveFrameStore(FrameArchive& archive) : archive_(archive) {}
+  void query(const sle::SleTime& from, const sle::SleTime& to,
+             const std::function<bool(const framing::Frame&, const sle::SleTime& ert)>& sink) override;
+
+ private:
+  FrameArchive& archive_;
+};
+
+framing::Timestamp to_timestamp(const sle::SleTime& t);
+sle::SleTime to_sle_time(const framing::Timestamp& t);
 
 }  // namespace groundlink::app
