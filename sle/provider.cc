@@ -216,6 +216,7 @@ InstanceStats SleProvider::stats(const std::string& sii) const {
     s.frames_discarded = st->frames_discarded;
     s.buffers_sent = st->buffers_sent;
     s.associations = st->associations;
+    s.starts = st->starts;
     s.aborts = st->aborts;
     s.cltus_received = st->cltus_received;
     s.cltus_accepted = st->cltus_accepted;

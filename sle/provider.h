@@ -29,6 +29,7 @@ namespace groundlink::sle {
 struct InstanceStats {
   bool bound = false;
   bool started = false;
+  uint64_t starts = 0;            ///< successful STARTs
   uint64_t frames_delivered = 0;  ///< frames put into TRANSFER-BUFFERs
   uint64_t frames_discarded = 0;  ///< timely mode: frames dropped because the user fell behind
   uint64_t buffers_sent = 0;

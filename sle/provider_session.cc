@@ -317,6 +317,7 @@ bool ProviderSession::handle_cltu(Pdu& pdu, int st) {
     expected_cltu_id_ = s->first_cltu_id;
     state_ = active;
     si_->started = true;
+    si_->starts++;
     reply(r);
     return true;
   }
@@ -548,6 +549,7 @@ void ProviderSession::handle(Pdu&& pdu) {
       gvcid_set_ = true;
       state_ = active;
       si_->started = true;
+      si_->starts++;
       core_->set_active(self(), true);
     }
     reply(r);

@@ -25,7 +25,7 @@ struct InstanceState {
   uint16_t bound_port = 0;
   // Guarded by Core::mu.
   bool bound = false;
-  std::atomic<uint64_t> frames_delivered{0}, frames_discarded{0}, buffers_sent{0}, associations{0}, aborts{0};
+  std::atomic<uint64_t> frames_delivered{0}, frames_discarded{0}, buffers_sent{0}, associations{0}, aborts{0}, starts{0};
   std::atomic<bool> started{false};
   std::atomic<uint64_t> cltus_received{0}, cltus_accepted{0};
 };

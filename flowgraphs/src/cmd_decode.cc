@@ -19,6 +19,11 @@
 #include "pass_pipeline.h"
 #include "profile.h"
 #include "sigmf.h"
+#include "signals.h"
+#include "sle/config_yaml.h"
+#include "sle/provider.h"
+
+#include <thread>
 
 namespace groundlink::app {
 namespace {
@@ -52,7 +57,12 @@ int cmd_decode(int argc, char** argv) {
              {"scale", "X", "softf32: soft units per input unit (0 = from the signal level)", "0"},
              {"frames-out", "FILE", "write decoded frames back to back to FILE", ""},
              {"all-frames", "", "with --frames-out, write erred frames too (default: good and undetermined)", ""},
-             {"archive", "DB", "store the frames in this SQLite frame archive (created when missing)", ""}});
+             {"archive", "DB", "store the frames in this SQLite frame archive (created when missing)", ""},
+             {"sle", "FILE", "serve the frames through the SLE provider configured in FILE (YAML)", ""},
+             {"sle-wait-start", "N", "with --sle: wait until N service instances have been started by users", "0"},
+             {"sle-timeout", "SECONDS", "with --sle-wait-start: give up waiting after this", "60"},
+             {"sle-linger", "SECONDS", "with --sle: keep serving after the pass (-1: until SIGINT/SIGTERM)", "-1"},
+             {"cltu-out", "FILE", "with --sle: append CLTUs accepted by FCLTU instances, one per line in hex", ""}});
   if (!args.parse(argc, argv)) return kExitOk;
   if (!args.has("profile")) throw UsageError("--profile is required (known: see flowgraphs/profiles)");
   if (!args.has("input")) throw UsageError("--input is required");
@@ -151,15 +161,82 @@ int cmd_decode(int argc, char** argv) {
   pc.pass.start = t0;
   pc.pass.profile = profile.name;
   pc.pass.source = input;
+  // Declared before the pipeline: the pipeline's SLE consumer thread must end (pipeline
+  // destroyed) before the provider it feeds is.
+  std::unique_ptr<sle::SleProvider> provider;
   std::unique_ptr<PassPipeline> pipeline;
   try {
     pipeline = std::make_unique<PassPipeline>(pc);
   } catch (const std::exception& e) {
     throw UsageError(e.what());
   }
+  std::unique_ptr<ArchiveFrameStore> store;
+  std::FILE* cltu_out = nullptr;
+  std::vector<std::string> siis;
+  if (args.has("sle")) {
+    sle::ProviderConfig prc;
+    try {
+      prc = sle::provider_config_from_yaml(YAML::LoadFile(args.get("sle")));
+      provider = std::make_unique<sle::SleProvider>(prc);
+    } catch (const std::exception& e) {
+      throw UsageError("--sle " + args.get("sle") + ": " + e.what());
+    }
+    if (pipeline->archive())
+      provider->set_frame_store(std::shared_ptr<sle::FrameStore>(new ArchiveFrameStore(*pipeline->archive())));
+    if (args.has("cltu-out")) {
+      cltu_out = std::fopen(args.get("cltu-out").c_str(), "a");
+      if (!cltu_out) throw UsageError("--cltu-out: cannot open '" + args.get("cltu-out") + "'");
+    }
+    provider->set_cltu_sink([cltu_out](const sle::SleProvider::CltuRequest& r) {
+      spdlog::info("CLTU {} accepted on {} ({} octets)", r.cltu_id, r.sii, r.cltu->size());
+      if (cltu_out) {
+        for (uint8_t b : *r.cltu) std::fprintf(cltu_out, "%02x", b);
+        std::fprintf(cltu_out, "\n");
+        std::fflush(cltu_out);
+      }
+      return true;
+    });
+    install_signal_handlers();
+    provider->start();
+    for (const auto& si : prc.instances) siis.push_back(si.sii);
+    for (const auto& si : prc.instances)
+      spdlog::info("SLE {} instance {} listening on {}:{}", sle::to_string(si.service), si.sii, si.host,
+                   provider->port(si.sii));
+    pipeline->attach_sle(*provider);
+    const long long want = args.get_int("sle-wait-start");
+    if (want > 0) {
+      const auto deadline = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(static_cast<long long>(args.get_double("sle-timeout") * 1000));
+      for (;;) {
+        long long started = 0;
+        for (const auto& si : prc.instances) started += provider->stats(si.sii).starts > 0 ? 1 : 0;
+        if (started >= want) break;
+        if (std::chrono::steady_clock::now() > deadline || stop_requested())
+          throw std::runtime_error("SLE: only " + std::to_string(started) + " of " + std::to_string(want) +
+                                   " service instances were started by users in time");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
   dec->set_frame_handler([&pipeline](const framing::Frame& f) { pipeline->on_frame(f); });
   const auto w0 = std::chrono::steady_clock::now();
-  tb->run();
+  tb->start();
+  // The flowgraph ends at the end of the recording; SIGINT/SIGTERM end it early, cleanly.
+  std::thread stopper;
+  std::atomic<bool> done{false};
+  if (provider)
+    stopper = std::thread([&] {
+      while (!done.load()) {
+        if (stop_requested()) {
+          tb->stop();
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+  tb->wait();
+  done = true;
+  if (stopper.joinable()) stopper.join();
   pipeline->finish();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   const FrameCollector& collector = pipeline->collector();
@@ -197,6 +274,23 @@ int cmd_decode(int argc, char** argv) {
     j["freq_offset_hz"] = s.freq_offset_hz;
   } else {
     j["nonfinite_samples"] = softsrc->nonfinite_count();
+  }
+  if (provider) {
+    uint64_t delivered = 0, discarded = 0;
+    for (const auto& sii : siis) {
+      const auto st = provider->stats(sii);
+      delivered += st.frames_delivered;
+      discarded += st.frames_discarded;
+    }
+    j["sle_frames_delivered"] = delivered;
+    j["sle_frames_discarded"] = discarded;
+    std::printf("%s\n", j.dump().c_str());
+    std::fflush(stdout);
+    const double linger = args.get_double("sle-linger");
+    wait_for_stop(std::chrono::milliseconds(linger < 0 ? -1 : static_cast<long long>(linger * 1000)));
+    provider->stop();
+    if (cltu_out) std::fclose(cltu_out);
+    return kExitOk;
   }
   std::printf("%s\n", j.dump().c_str());
   return kExitOk;
