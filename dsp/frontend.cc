@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 namespace groundlink::dsp {
 
@@ -29,6 +30,16 @@ void FrontEndConfig::validate() const {
     throw std::invalid_argument("FrontEndConfig.update_block must be in [1, 65536]");
   for (double c : doppler_poly_hz)
     if (!std::isfinite(c)) throw std::invalid_argument("FrontEndConfig.doppler_poly_hz must be finite");
+  if (!doppler_poly_hz.empty() && !doppler_table.empty())
+    throw std::invalid_argument("FrontEndConfig: set doppler_poly_hz or doppler_table, not both");
+  for (size_t i = 0; i < doppler_table.size(); ++i) {
+    const auto& [t, f] = doppler_table[i];
+    if (!std::isfinite(t) || !std::isfinite(f))
+      throw std::invalid_argument("FrontEndConfig.doppler_table[" + std::to_string(i) + "] must be finite");
+    if (i > 0 && !(t > doppler_table[i - 1].first))
+      throw std::invalid_argument("FrontEndConfig.doppler_table[" + std::to_string(i) +
+                                  "]: times must be strictly increasing");
+  }
 }
 
 FrontEnd::FrontEnd(const FrontEndConfig& cfg) : cfg_(cfg), nco_(cfg.update_block) {
@@ -58,6 +69,7 @@ void FrontEnd::reset() {
   pend_fill_ = 0;
   dc_ = {0.0, 0.0};
   t_ = 0.0;
+  table_pos_ = 0;
 }
 
 double FrontEnd::output_rate_hz() const {
@@ -65,12 +77,41 @@ double FrontEnd::output_rate_hz() const {
 }
 
 double FrontEnd::current_shift_hz() const {
+  const auto& tab = cfg_.doppler_table;
+  if (!tab.empty()) {
+    if (t_ <= tab.front().first) return tab.front().second;
+    if (t_ >= tab.back().first) return tab.back().second;
+    const auto it = std::upper_bound(tab.begin(), tab.end(), t_,
+                                     [](double t, const std::pair<double, double>& p) { return t < p.first; });
+    const auto& a = *(it - 1);
+    const auto& b = *it;
+    return a.second + (b.second - a.second) * (t_ - a.first) / (b.first - a.first);
+  }
   double f = 0.0, tp = 1.0;
   for (double c : cfg_.doppler_poly_hz) {
     f += c * tp;
     tp *= t_;
   }
   return f;
+}
+
+double FrontEnd::shift_at(double t) {
+  const auto& tab = cfg_.doppler_table;
+  if (tab.empty()) {
+    double f = 0.0, tp = 1.0;
+    for (double c : cfg_.doppler_poly_hz) {
+      f += c * tp;
+      tp *= t;
+    }
+    return f;
+  }
+  // Time only moves forward between resets: walk the segment index instead of searching.
+  while (table_pos_ + 1 < tab.size() && t >= tab[table_pos_ + 1].first) ++table_pos_;
+  if (t <= tab.front().first) return tab.front().second;
+  if (table_pos_ + 1 >= tab.size()) return tab.back().second;
+  const auto& a = tab[table_pos_];
+  const auto& b = tab[table_pos_ + 1];
+  return a.second + (b.second - a.second) * (t - a.first) / (b.first - a.first);
 }
 
 size_t FrontEnd::max_output(size_t n) const {
@@ -93,14 +134,12 @@ size_t FrontEnd::process(const std::complex<float>* in, size_t n, std::complex<f
         work_[i] = std::complex<float>(x - dc_);
       }
     }
-    if (!cfg_.doppler_poly_hz.empty()) {
-      // Frequency refreshed every update_block samples from the polynomial at the block centre.
+    if (!cfg_.doppler_poly_hz.empty() || !cfg_.doppler_table.empty()) {
+      // Frequency refreshed every update_block samples from the prediction at the block centre.
       for (size_t b = 0; b < m; b += cfg_.update_block) {
         const size_t k = std::min<size_t>(cfg_.update_block, m - b);
-        const double save = t_;
-        t_ += 0.5 * k * dt;
-        nco_.set_frequency(current_shift_hz() / cfg_.sample_rate_hz);
-        t_ = save + k * dt;
+        nco_.set_frequency(shift_at(t_ + 0.5 * k * dt) / cfg_.sample_rate_hz);
+        t_ += k * dt;
         nco_.mix(work_.data() + b, work_.data() + b, k, -1);
       }
     } else {

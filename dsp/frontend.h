@@ -4,6 +4,7 @@
 #pragma once
 
 #include <complex>
+#include <utility>
 #include <cstddef>
 #include <vector>
 
@@ -18,6 +19,11 @@ struct FrontEndConfig {
   /// Carrier frequency to remove, as a polynomial in time since reset():
   /// f(t) = c[0] + c[1] t + c[2] t^2 + ... (Hz, Hz/s, Hz/s^2, ...). Empty = no shift.
   std::vector<double> doppler_poly_hz;
+  /// Or as a table of (time since reset() in s, frequency in Hz) points with strictly increasing
+  /// times, interpolated linearly and held constant outside the table: the form a station's pass
+  /// prediction (e.g. from orbit propagation at 1 s steps) comes in. Empty = not used; at most
+  /// one of doppler_poly_hz and doppler_table may be set.
+  std::vector<std::pair<double, double>> doppler_table;
   unsigned resample_interp = 1;  ///< P of the P/Q rate change, 1..1024
   unsigned resample_decim = 1;   ///< Q, 1..1024
   unsigned resample_semilength = 12;  ///< filter half-length in output samples, 2..64
@@ -50,6 +56,8 @@ class FrontEnd {
   size_t pend_fill_ = 0;
   std::complex<double> dc_{0.0, 0.0};
   double t_ = 0.0;  // seconds since reset
+  size_t table_pos_ = 0;  // doppler_table segment that contains t_ (times only increase)
+  double shift_at(double t);
 };
 
 }  // namespace groundlink::dsp

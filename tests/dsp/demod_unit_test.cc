@@ -258,6 +258,55 @@ TEST(DemodFrontEnd, ShiftsDopplerPolynomialAndResamples) {
   EXPECT_NEAR(std::abs(out[m - 10]), std::abs(out[m - 1000]), 0.05);
 }
 
+TEST(DemodFrontEnd, FollowsADopplerTableFromAPassPrediction) {
+  // A pass-like Doppler S-curve f(t) = 40 kHz * tanh((t - 0.15 s) / 0.05 s): 80 kHz swing with a
+  // peak rate of 800 kHz/s around closest approach. The table samples the true curve every 5 ms
+  // (as a prediction file would); the front-end must remove it to within a few tens of Hz.
+  auto truth = [](double t) { return 40000.0 * std::tanh((t - 0.15) / 0.05); };
+  FrontEndConfig fc;
+  fc.sample_rate_hz = 1e6;
+  for (double t = 0.0; t <= 0.3 + 1e-9; t += 0.005) fc.doppler_table.emplace_back(t, truth(t));
+  fc.update_block = 64;
+  FrontEnd fe(fc);
+  const size_t n = 300000;
+  std::vector<std::complex<float>> in(n);
+  double ph = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    in[i] = std::complex<float>(std::polar(1.0, 2.0 * M_PI * ph));
+    ph += truth((i + 0.5) / 1e6) / 1e6;
+  }
+  std::vector<std::complex<float>> out(fe.max_output(n));
+  // Odd chunk sizes: the table walk must not depend on how the stream is cut.
+  size_t m = 0;
+  for (size_t i = 0; i < n;) {
+    const size_t k = std::min<size_t>(n - i, 7919);
+    m += fe.process(in.data() + i, k, out.data() + m);
+    i += k;
+  }
+  ASSERT_EQ(m, n);
+  // Residual frequency over 1 ms windows, after the DC tracker has settled.
+  double worst = 0.0;
+  for (size_t w = 20000; w + 1000 < m; w += 1000) {
+    std::complex<double> acc = 0.0;
+    for (size_t k = w; k < w + 1000; ++k) acc += std::complex<double>(out[k + 1] * std::conj(out[k]));
+    worst = std::max(worst, std::fabs(std::arg(acc) / (2.0 * M_PI) * 1e6));
+  }
+  EXPECT_LT(worst, 60.0);
+  // Without compensation the same windows would show up to 40 kHz.
+  EXPECT_NEAR(fe.current_shift_hz(), truth(0.3), 1.0);
+  fe.reset();
+  EXPECT_NEAR(fe.current_shift_hz(), truth(0.0), 1e-6);
+  FrontEndConfig bad = fc;
+  bad.doppler_table[3].first = bad.doppler_table[2].first;
+  EXPECT_THROW(FrontEnd{bad}, std::invalid_argument);
+  bad = fc;
+  bad.doppler_poly_hz = {1.0};
+  EXPECT_THROW(FrontEnd{bad}, std::invalid_argument);
+  bad = fc;
+  bad.doppler_table[1].second = std::nan("");
+  EXPECT_THROW(FrontEnd{bad}, std::invalid_argument);
+}
+
 TEST(DemodConfig, RejectsOutOfRangeFieldsByName) {
   PskDemodConfig dc;
   dc.samples_per_symbol = 9;
