@@ -27,12 +27,16 @@ void ChannelConfig::validate() const {
     throw std::invalid_argument("ChannelConfig.timing_offset must be in [0, 64) samples");
   if (!(std::fabs(clock_ppm) < 1e4))
     throw std::invalid_argument("ChannelConfig.clock_ppm must be in (-1e4, 1e4)");
+  if (!(rate_ratio >= 0.25 && rate_ratio <= 16.0))
+    throw std::invalid_argument("ChannelConfig.rate_ratio must be in [0.25, 16]");
+  if (!(samples_per_symbol * rate_ratio >= 1.5))
+    throw std::invalid_argument("ChannelConfig.rate_ratio: the output must keep >= 1.5 samples per symbol");
 }
 
 double ChannelConfig::noise_variance() const {
   if (!std::isfinite(ebn0_db)) return 0.0;
   const double esn0 = std::pow(10.0, ebn0_db / 10.0) * bits_per_symbol * code_rate;
-  return signal_power * samples_per_symbol / esn0;
+  return signal_power * samples_per_symbol * rate_ratio / esn0;
 }
 
 Channel::Channel(const ChannelConfig& cfg) : cfg_(cfg) {
@@ -74,7 +78,7 @@ void Channel::reset() {
   hist_.assign(kTaps / 2 - 1, {0.0f, 0.0f});
   t_ = static_cast<double>(kTaps / 2 - 1) + cfg_.timing_offset;
   // A receiver clock fast by ppm takes samples closer together in transmitter time.
-  step_ = 1.0 / (1.0 + cfg_.clock_ppm * 1e-6);
+  step_ = 1.0 / (cfg_.rate_ratio * (1.0 + cfg_.clock_ppm * 1e-6));
   freq_ = cfg_.freq_offset;
   phase_ = cfg_.phase_offset / kTwoPi;
   pn_ = 0.0;

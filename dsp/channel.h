@@ -24,11 +24,16 @@ struct ChannelConfig {
   double phase_noise_std = 0.0;  ///< Wiener phase noise increment per sample, radians, >= 0
   double timing_offset = 0.0;    ///< initial fractional delay in input samples, [0, 64)
   double clock_ppm = 0.0;        ///< receiver sample clock fast by this many ppm, |ppm| < 1e4
+  /// Output samples per input sample: a receiver sampling at another rate than the transmitter's
+  /// sample clock (e.g. 7 Msps for a 2 Msym/s signal modulated at 4 samples/symbol). In [0.25, 16],
+  /// and the output must keep at least 1.5 samples per symbol (the PSK signal's band).
+  /// freq_offset, doppler_rate and the noise apply at the output rate.
+  double rate_ratio = 1.0;
   uint64_t seed = 1;
   void validate() const;
 
   /// Per-sample complex noise variance N0 * fs implied by the configuration
-  /// (Es = signal_power * sps, Es/N0 = Eb/N0 * bits_per_symbol * code_rate).
+  /// (Es = signal_power * sps * rate_ratio at the output rate, Es/N0 = Eb/N0 * bits_per_symbol * code_rate).
   double noise_variance() const;
 };
 

@@ -10,10 +10,6 @@
 
 namespace groundlink::dsp {
 
-namespace {
-constexpr size_t kChunk = 4096;
-}
-
 void FrontEndConfig::validate() const {
   if (!(sample_rate_hz > 0.0)) throw std::invalid_argument("FrontEndConfig.sample_rate_hz must be > 0");
   if (!(dc_alpha > 0.0 && dc_alpha <= 0.1))
@@ -49,13 +45,16 @@ FrontEnd::FrontEnd(const FrontEndConfig& cfg) : cfg_(cfg), nco_(cfg.update_block
   cfg_.resample_decim /= g;
   if (cfg_.resample_interp != cfg_.resample_decim) {
     const unsigned P = cfg_.resample_interp, Q = cfg_.resample_decim;
-    // Cut-off at the narrower of the two Nyquist bands, relative to the output rate.
-    const float bw = P < Q ? 0.45f : 0.45f * static_cast<float>(Q) / P;
+    // Cut-off at 90% of the narrower of the two Nyquist bands. liquid's _bw is relative to the
+    // INPUT rate (measured: a P=16/Q=7 filter with bw 0.197 passes tones only up to 0.2 fs_in), so
+    // interpolation keeps 0.45 fs_in and decimation cuts at 0.45 fs_out = 0.45 P/Q fs_in.
+    const float bw = P < Q ? 0.45f * static_cast<float>(P) / Q : 0.45f;
     resamp_ = rresamp_crcf_create_kaiser(P, Q, cfg_.resample_semilength, bw,
                                          static_cast<float>(cfg_.resample_attenuation_db));
     pend_.assign(Q, {0.0f, 0.0f});
   }
   work_.assign(kChunk, {0.0f, 0.0f});
+  stage_.assign(kChunk, {0.0f, 0.0f});
   reset();
 }
 
@@ -67,6 +66,7 @@ void FrontEnd::reset() {
   nco_.reset(0.0);
   if (resamp_ != nullptr) rresamp_crcf_reset(static_cast<rresamp_crcf>(resamp_));
   pend_fill_ = 0;
+  stage_fill_ = 0;
   dc_ = {0.0, 0.0};
   t_ = 0.0;
   table_pos_ = 0;
@@ -116,10 +116,49 @@ double FrontEnd::shift_at(double t) {
 
 size_t FrontEnd::max_output(size_t n) const {
   const unsigned P = cfg_.resample_interp, Q = cfg_.resample_decim;
-  return (n + Q) / Q * P;
+  return (n + kChunk + Q) / Q * P;
 }
 
 size_t FrontEnd::process(const std::complex<float>* in, size_t n, std::complex<float>* out) {
+  size_t produced = 0;
+  if (stage_fill_ > 0) {
+    const size_t k = std::min(n, kChunk - stage_fill_);
+    std::copy(in, in + k, stage_.begin() + static_cast<std::ptrdiff_t>(stage_fill_));
+    stage_fill_ += k;
+    in += k;
+    n -= k;
+    if (stage_fill_ < kChunk) return 0;
+    produced += process_chunk(stage_.data(), kChunk, out);
+    stage_fill_ = 0;
+  }
+  for (; n >= kChunk; in += kChunk, n -= kChunk) produced += process_chunk(in, kChunk, out + produced);
+  if (n > 0) {
+    std::copy(in, in + n, stage_.begin());
+    stage_fill_ = n;
+  }
+  return produced;
+}
+
+size_t FrontEnd::flush(std::complex<float>* out) {
+  size_t produced = 0;
+  if (stage_fill_ > 0) {
+    produced += process_chunk(stage_.data(), stage_fill_, out);
+    stage_fill_ = 0;
+  }
+  if (resamp_ == nullptr) return produced;
+  // The resampler delays by its semi-length in output samples: that much input as zeros, plus
+  // what completes the pending P/Q block.
+  const size_t tail = (cfg_.resample_semilength + 1) * cfg_.resample_decim / cfg_.resample_interp + cfg_.resample_decim;
+  for (size_t left = tail; left > 0;) {
+    const size_t k = std::min(left, kChunk);
+    std::fill(stage_.begin(), stage_.begin() + static_cast<std::ptrdiff_t>(k), std::complex<float>(0.0f, 0.0f));
+    produced += process_chunk(stage_.data(), k, out + produced);
+    left -= k;
+  }
+  return produced;
+}
+
+size_t FrontEnd::process_chunk(const std::complex<float>* in, size_t n, std::complex<float>* out) {
   size_t produced = 0;
   const double dt = 1.0 / cfg_.sample_rate_hz;
   while (n > 0) {

@@ -91,6 +91,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
   const unsigned sps = cfg_.samples_per_symbol;
   const size_t hist = 2 * bank_.half() + 4 * sps + 16;
   buf_.assign(2 * (kChunk + hist) + bank_.stride() + 16, 0.0f);
+  stage_.assign(kChunk, {0.0f, 0.0f});
 
   if (cfg_.acq_symbols > 0) {
     const size_t n = cfg_.fft_size;
@@ -149,6 +150,7 @@ void PskDemodulator::reset() {
   nco_.set_frequency(0.0);
   nco_.reset(0.0);
   std::fill(buf_.begin(), buf_.end(), 0.0f);
+  stage_fill_ = 0;
   acquiring_ = cfg_.acq_symbols > 0;
   acq_fill_ = 0;
   acq_integrated_ = 0;
@@ -186,10 +188,44 @@ void PskDemodulator::reset_loops() {
 
 size_t PskDemodulator::max_output(size_t n) const {
   const double min_period = cfg_.samples_per_symbol * (1.0 - cfg_.max_clock_offset);
-  return bits_ * (static_cast<size_t>(std::ceil(n / min_period)) + 2);
+  return bits_ * (static_cast<size_t>(std::ceil((n + kChunk) / min_period)) + 2);
 }
 
 size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* out) {
+  size_t produced = 0;
+  if (stage_fill_ > 0) {
+    const size_t k = std::min(n, kChunk - stage_fill_);
+    std::copy(in, in + k, stage_.begin() + static_cast<std::ptrdiff_t>(stage_fill_));
+    stage_fill_ += k;
+    in += k;
+    n -= k;
+    if (stage_fill_ < kChunk) return 0;
+    produced += process_chunk(stage_.data(), kChunk, out);
+    stage_fill_ = 0;
+  }
+  // Whole chunks straight from the caller's buffer; the remainder waits in stage_.
+  for (; n >= kChunk; in += kChunk, n -= kChunk) produced += process_chunk(in, kChunk, out + produced);
+  if (n > 0) {
+    std::copy(in, in + n, stage_.begin());
+    stage_fill_ = n;
+  }
+  return produced;
+}
+
+size_t PskDemodulator::flush(soft_t* out) {
+  size_t produced = 0;
+  if (stage_fill_ > 0) {
+    produced += process_chunk(stage_.data(), stage_fill_, out);
+    stage_fill_ = 0;
+  }
+  // Zeros for the matched filter's half length and the interpolator's look-ahead.
+  const size_t tail = static_cast<size_t>(cfg_.filter_span_symbols / 2 + 2) * cfg_.samples_per_symbol;
+  std::fill(stage_.begin(), stage_.begin() + static_cast<std::ptrdiff_t>(tail), std::complex<float>(0.0f, 0.0f));
+  produced += process_chunk(stage_.data(), tail, out + produced);
+  return produced;
+}
+
+size_t PskDemodulator::process_chunk(const std::complex<float>* in, size_t n, soft_t* out) {
   size_t produced = 0;
   while (n > 0) {
     const size_t m = std::min(n, kChunk);

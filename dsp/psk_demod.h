@@ -111,11 +111,20 @@ class PskDemodulator {
   void reset();
 
   /// Demodulates n samples; writes soft symbols to out (room for max_output(n)) and returns
-  /// how many were written. No allocation.
+  /// how many were written. No allocation. The input is processed in fixed chunks of kChunk
+  /// samples counted from reset(), whatever the caller's n: the output is a function of the
+  /// sample stream alone, so a replay gives the same symbols bit for bit however a scheduler
+  /// cuts it. Up to kChunk - 1 samples wait for the next call (or flush()).
   size_t process(const std::complex<float>* in, size_t n, soft_t* out);
+
+  /// End of the stream: demodulates the samples still waiting and pushes zeros through the
+  /// matched filter and the timing interpolator so the last symbols come out. Returns the soft
+  /// values written (room for max_flush_output()). The demodulator is then ready for reset().
+  size_t flush(soft_t* out);
 
   /// Upper bound of process()'s output count for n input samples.
   size_t max_output(size_t n) const;
+  size_t max_flush_output() const { return max_output(2 * kChunk); }
 
   const PskDemodStatus& status() const { return status_; }
   const PskDemodConfig& config() const { return cfg_; }
@@ -125,6 +134,7 @@ class PskDemodulator {
 
  private:
   static constexpr size_t kChunk = 2048;
+  size_t process_chunk(const std::complex<float>* in, size_t m, soft_t* out);
   void run_acquisition();
   size_t run_symbols(soft_t* out);
   void reset_loops();
@@ -138,6 +148,10 @@ class PskDemodulator {
   Agc agc_;
   Nco nco_;
   M2M4Estimator snr_;
+
+  // Input waiting for a whole chunk (stage_fill_ < kChunk between calls).
+  std::vector<std::complex<float>> stage_;
+  size_t stage_fill_ = 0;
 
   // Sample buffer (interleaved I/Q): history + current chunk.
   std::vector<float> buf_;

@@ -52,6 +52,11 @@ class front_end_impl : public front_end {
       }
       gr_complex* w = d_fifo.write_ptr(d_fe.max_output(n));
       d_fifo.commit(d_fe.process(in, n, w));
+      if (d_eos_pending) {
+        // End of the recording: what waits in the algorithm and its filters' delay come out.
+        w = d_fifo.append_ptr(d_fe.max_flush_output());
+        d_fifo.commit(d_fe.flush(w));
+      }
       produced += d_fifo.drain(out + produced, static_cast<size_t>(noutput_items) - produced);
     }
     if (d_eos_pending && d_fifo.empty() && produced > 0) {

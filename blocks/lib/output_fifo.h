@@ -27,6 +27,11 @@ class output_fifo {
     if (d_buf.size() < need) d_buf.resize(need);  // only when a caller asks beyond the sizing
     return d_buf.data();
   }
+  /// Room for `need` more items after what was committed (end-of-stream flushes).
+  T* append_ptr(size_t need) {
+    if (d_buf.size() < d_tail + need) d_buf.resize(d_tail + need);
+    return d_buf.data() + d_tail;
+  }
   void commit(size_t n) { d_tail += n; }
 
   /// Copies up to `max` items to out; returns how many.

@@ -68,6 +68,11 @@ class psk_demod_impl : public psk_demod {
       }
       gd::soft_t* w = d_fifo.write_ptr(d_demod.max_output(n));
       d_fifo.commit(d_demod.process(in, n, w));
+      if (d_eos_pending) {
+        // End of the recording: what waits in the algorithm and its filters' delay come out.
+        w = d_fifo.append_ptr(d_demod.max_flush_output());
+        d_fifo.commit(d_demod.flush(w));
+      }
       produced += d_fifo.drain(out + produced, static_cast<size_t>(noutput_items) - produced);
       publish_status();
     }

@@ -57,10 +57,12 @@ int cmd_generate(int argc, char** argv) {
   const uint64_t seed = static_cast<uint64_t>(args.get_int("seed"));
   const int sps = profile.modulation.samples_per_symbol;
   double fs = args.get_double("sample-rate");
-  if (fs == 0) fs = profile.modulation.symbol_rate * sps;
-  if (std::fabs(fs - profile.modulation.symbol_rate * sps) > 1e-6 * fs)
-    throw UsageError("--sample-rate must equal symbol_rate x samples_per_symbol of the profile (" +
-                     std::to_string(profile.modulation.symbol_rate * sps) + ")");
+  const double fs_mod = profile.modulation.symbol_rate * sps;  // the modulator's sample clock
+  if (fs == 0) fs = fs_mod;
+  // The recording may be at any rate that keeps the signal's band: the channel resamples to it.
+  if (!(fs >= 1.5 * profile.modulation.symbol_rate && fs <= 16 * fs_mod))
+    throw UsageError("--sample-rate: allowed " + std::to_string(1.5 * profile.modulation.symbol_rate) + " .. " +
+                     std::to_string(16 * fs_mod) + " Hz (1.5 samples/symbol .. 16 x symbol_rate x samples_per_symbol)");
   const std::string ebn0_s = args.get("ebn0");
   const double ebn0 = (ebn0_s == "inf") ? INFINITY : args.get_double("ebn0");
   if (!(ebn0 >= -5) ) throw UsageError("--ebn0: allowed -5..inf dB");
@@ -90,6 +92,7 @@ int cmd_generate(int argc, char** argv) {
   cc.phase_noise_std = args.get_double("phase-noise");
   cc.timing_offset = args.get_double("timing-offset");
   cc.clock_ppm = args.get_double("clock-ppm");
+  cc.rate_ratio = fs / fs_mod;
   cc.seed = seed;
   std::unique_ptr<dsp::PskModulator> mod;
   std::unique_ptr<dsp::Channel> channel;

@@ -132,6 +132,8 @@ inline LinkResult run_link(const LinkSetup& s) {
     const size_t m = std::min(block, rx.size() - i);
     n += demod.process(rx.data() + i, m, soft.data() + n);
   }
+  soft.resize(n + demod.max_flush_output());
+  n += demod.flush(soft.data() + n);
   soft.resize(n);
   const unsigned bps = bits_per_symbol(s.modulation);
   // Acquisition consumes acq_symbols plus the rest of its last 2048-sample chunk.
