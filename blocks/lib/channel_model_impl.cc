@@ -40,10 +40,11 @@ class channel_model_impl : public channel_model {
                   gr::io_signature::make(1, 1, sizeof(gr_complex))),
         d_ch(to_dsp(cfg)),
         d_eos(pmt::intern(kEndOfStreamTag)) {
-    d_ratio = 1.0 / (1.0 + cfg.clock_ppm * 1e-6);
+    // A receiver clock fast by ppm takes that many more samples of the same signal.
+    d_ratio = 1.0 + cfg.clock_ppm * 1e-6;
     set_relative_rate(d_ratio);
     set_tag_propagation_policy(TPP_DONT);
-    d_out.reserve(kMaxIn + kMaxIn / 64 + 64);  // the resampler's output for kMaxIn inputs
+    d_out.reserve(kMaxIn + kMaxIn / 64 + 64);  // |ppm| < 1e4: at most 1% more  // the resampler's output for kMaxIn inputs
   }
 
   double noise_variance() const override { return d_ch.config().noise_variance(); }

@@ -162,16 +162,19 @@ class qa_channel_model(unittest.TestCase):
     def test_clock_offset_changes_the_sample_count(self):
         for ppm in (1000.0, -500.0):
             _, y = run_channel(np.ones(self.N, dtype=np.complex64), sample_rate=1e6, clock_ppm=ppm)
-            self.assertLess(abs(len(y) - self.N / (1 + ppm * 1e-6)), 40, f"{ppm} ppm")
+            # A receiver clock fast by ppm takes N (1 + ppm 1e-6) samples of the same signal (the
+            # interpolator keeps its last 17 inputs).
+            self.assertLess(abs(len(y) - self.N * (1 + ppm * 1e-6)), 40, f"{ppm} ppm")
 
-    def test_timing_offset_delays_the_signal(self):
-        """A band-limited pulse comes out delayed by the fractional timing offset."""
+    def test_timing_offset_moves_the_sampling_instants(self):
+        """Output sample k is the input at time k + timing_offset: a band-limited pulse comes out
+        earlier by the offset, fractional part included."""
         t = np.arange(4096) - 2000.0
         pulse = np.sinc(t / 8) * np.exp(-(t / 200) ** 2)
         _, y0 = run_channel(pulse.astype(np.complex64), sample_rate=1e6)
         _, y1 = run_channel(pulse.astype(np.complex64), sample_rate=1e6, timing_offset=2.25)
         centroid = lambda v: np.sum(np.arange(len(v)) * np.abs(v) ** 2) / np.sum(np.abs(v) ** 2)
-        self.assertAlmostEqual(float(centroid(y1) - centroid(y0)), 2.25, delta=0.02)
+        self.assertAlmostEqual(float(centroid(y0) - centroid(y1)), 2.25, delta=0.02)
 
     def test_seeded_noise_repeats_and_phase_noise_spreads(self):
         x = np.ones(50000, dtype=np.complex64)
@@ -180,10 +183,10 @@ class qa_channel_model(unittest.TestCase):
         c = run_channel(x, ebn0_db=5.0, seed=12)[1]
         np.testing.assert_array_equal(a, b)
         self.assertFalse(np.array_equal(a, c))
-        # Wiener phase noise: the phase variance grows as n * std^2.
+        # Wiener phase noise: independent increments, variance n * std^2 over n samples.
         p = np.unwrap(np.angle(run_channel(x, phase_noise_std=0.01, seed=3)[1]))
-        d = p[10000:] - p[:-10000]
-        self.assertAlmostEqual(float(np.var(d)) / (10000 * 0.01 ** 2), 1.0, delta=0.25)
+        d = np.diff(p[::100])
+        self.assertAlmostEqual(float(np.var(d)) / (100 * 0.01 ** 2), 1.0, delta=0.15)
 
     def test_bad_parameters_are_refused(self):
         for fields, msg in [({"freq_offset_hz": 6e5, "sample_rate": 1e6}, "freq_offset"),

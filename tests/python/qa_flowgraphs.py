@@ -30,6 +30,11 @@ def crc16_ccitt(data):
     return crc
 
 
+def read(path, mode="rb"):
+    with open(path, mode) as f:
+        return f.read()
+
+
 def grcc(name, out_dir):
     r = subprocess.run(["grcc", "-o", out_dir, os.path.join(GRC_DIR, name + ".grc")],
                        capture_output=True, text=True, timeout=120)
@@ -61,7 +66,7 @@ class qa_flowgraphs(unittest.TestCase):
 
     def test_all_compile(self):
         for name in FLOWGRAPHS:
-            src = open(grcc(name, self.out)).read()
+            src = read(grcc(name, self.out), "r")
             self.assertIn("from gnuradio import groundlink", src, name)
 
     def test_replay_recovers_every_frame_of_a_recording(self):
@@ -72,7 +77,7 @@ class qa_flowgraphs(unittest.TestCase):
                         "--out", stem, "--frames", str(n), "--ebn0", "6", "--freq-offset", "15000",
                         "--doppler-rate", "2000", "--clock-ppm", "20", "--timing-offset", "0.4",
                         "--lead-in", "8192", "--seed", "3"], check=True, capture_output=True, timeout=120)
-        meta = json.load(open(stem + ".sigmf-meta"))
+        meta = json.loads(read(stem + ".sigmf-meta", "r"))
         fs = meta["global"]["core:sample_rate"]
         frames_file = os.path.join(self.out, "replay.u8")
         r = subprocess.run([sys.executable, script, "--recording-file", stem + ".sigmf-data",
@@ -81,19 +86,20 @@ class qa_flowgraphs(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("ebn0_db", r.stdout + r.stderr, "the demodulator status is printed")
         self.assertEqual(meta["global"]["groundlink:truth"]["frames"], n)
-        got = check_frames(self, open(frames_file, "rb").read(), n)
+        got = check_frames(self, read(frames_file), n)
         # A second receiver of the same recording: the groundlink program's decode.
         ref_file = os.path.join(self.out, "decode.u8")
         subprocess.run([os.path.join(BIN, "groundlink"), "decode", "--profile", "ccsds-concatenated",
                         "--input", stem + ".sigmf-meta", "--frames-out", ref_file],
                        check=True, capture_output=True, timeout=120)
-        self.assertEqual(got, check_frames(self, open(ref_file, "rb").read(), n))
+        self.assertEqual(got, check_frames(self, read(ref_file), n))
 
     def test_loopback_bench_headless(self):
         """The QT GUI bench on the offscreen platform, for a finite pass: the received frame file
         equals the sent one byte for byte."""
         script = grcc("groundlink_loopback", self.out)
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        os.environ.setdefault("XDG_RUNTIME_DIR", self.out)
         from PyQt5 import Qt
         app = Qt.QApplication.instance() or Qt.QApplication(["qa"])
         spec = importlib.util.spec_from_file_location("groundlink_loopback", script)
@@ -105,8 +111,8 @@ class qa_flowgraphs(unittest.TestCase):
         tb.wait()
         tb.stop()
         app.processEvents()
-        sent_frames = check_frames(self, open(sent, "rb").read(), 16)
-        self.assertEqual(check_frames(self, open(recv, "rb").read(), 16), sent_frames)
+        sent_frames = check_frames(self, read(sent), 16)
+        self.assertEqual(check_frames(self, read(recv), 16), sent_frames)
         del tb
 
 

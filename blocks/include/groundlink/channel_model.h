@@ -18,8 +18,10 @@ struct channel_model_config {
   double doppler_rate_hz_s = 0;     ///< linear change of the carrier offset
   double phase_offset = 0;          ///< radians
   double phase_noise_std = 0;       ///< Wiener phase-noise increment per sample, radians
-  double timing_offset = 0;         ///< initial fractional delay, input samples, [0, 64)
-  double clock_ppm = 0;             ///< receiver sample clock fast by this many ppm
+  /// Sampling-instant offset, input samples, [0, 64): output sample k is the input at time
+  /// k + timing_offset (the receiver's clock phase against the transmitter's).
+  double timing_offset = 0;
+  double clock_ppm = 0;             ///< receiver sample clock fast by this many ppm (more samples out)
   uint64_t seed = 1;
 };
 
