@@ -111,6 +111,12 @@ class qa_flowgraphs(unittest.TestCase):
         tb.wait()
         tb.stop()
         app.processEvents()
+        # The displays: the lock LED is on, the Eb/N0 box shows the estimate (within 1 dB of 6).
+        self.assertTrue(tb.lock_led.numberControl.curState)
+        texts = [w.text() for w in tb._ebn0_box_win.findChildren(Qt.QLineEdit)]
+        values = [float(t) for t in texts if t.replace(".", "", 1).replace("-", "", 1).isdigit()]
+        self.assertEqual(len(values), 1, texts)
+        self.assertAlmostEqual(values[0], 6.0, delta=1.0)
         sent_frames = check_frames(self, read(sent), 16)
         self.assertEqual(check_frames(self, read(recv), 16), sent_frames)
         del tb
