@@ -112,8 +112,8 @@ class psk_demod_impl : public psk_demod {
     }
   }
 
-  /// Messages for displays: at most one set per status period (a few per second at any symbol
-  /// rate a display cares about), so their allocation stays out of the per-sample work.
+  /// Messages for displays: one set per status period (the GRC flowgraphs use a tenth of a
+  /// second of symbols), so their allocation stays out of the per-sample work.
   void post_status() {
     const auto& s = d_demod.status();
     const bool locked = s.carrier_lock && s.timing_lock;
