@@ -36,7 +36,13 @@ class psk_demod_impl : public psk_demod {
       : gr::block("psk_demod", gr::io_signature::make(1, 1, sizeof(gr_complex)),
                   gr::io_signature::make(1, 1, sizeof(int8_t))),
         d_demod(to_demod_config(cfg)),
-        d_eos(pmt::intern(kEndOfStreamTag)) {
+        d_eos(pmt::intern(kEndOfStreamTag)),
+        d_status_period(cfg.status_period_symbols) {
+    if (cfg.status_period_symbols < 0) throw std::invalid_argument("status_period_symbols must be >= 0 (0 = none)");
+    message_port_register_out(d_port_status);
+    message_port_register_out(d_port_lock);
+    message_port_register_out(d_port_ebn0);
+    d_next_status = static_cast<uint64_t>(d_status_period);
     d_bits = cfg.modulation == "bpsk" ? 1 : 2;
     d_sps = cfg.samples_per_symbol;
     set_relative_rate(static_cast<double>(d_bits) / d_sps);
@@ -79,6 +85,7 @@ class psk_demod_impl : public psk_demod {
     if (d_eos_pending && d_fifo.empty() && produced > 0) {
       add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
       d_eos_pending = false;
+      if (d_status_period > 0) post_status();  // the final figures of the pass
     }
     consume_each(static_cast<int>(n));
     return static_cast<int>(produced);
@@ -100,13 +107,44 @@ class psk_demod_impl : public psk_demod {
     p.lock_symbol = s.lock_symbol;
     // A short critical section copying a small struct, once per work call: status readers
     // (monitoring) never stall the DSP.
-    std::lock_guard<std::mutex> lock(d_status_mu);
-    d_status = p;
+    {
+      std::lock_guard<std::mutex> lock(d_status_mu);
+      d_status = p;
+    }
+    if (d_status_period > 0 && s.symbols >= d_next_status) {
+      post_status();
+      while (d_next_status <= s.symbols) d_next_status += static_cast<uint64_t>(d_status_period);
+    }
+  }
+
+  /// Messages for displays: one set per status period (the GRC flowgraphs use a tenth of a
+  /// second of symbols), so their allocation stays out of the per-sample work.
+  void post_status() {
+    const auto& s = d_demod.status();
+    const bool locked = s.carrier_lock && s.timing_lock;
+    pmt::pmt_t d = pmt::make_dict();
+    auto put = [&d](const char* k, pmt::pmt_t v) { d = pmt::dict_add(d, pmt::intern(k), v); };
+    put("acquiring", pmt::from_bool(s.acquiring));
+    put("carrier_lock", pmt::from_bool(s.carrier_lock));
+    put("timing_lock", pmt::from_bool(s.timing_lock));
+    put("lock", pmt::from_bool(locked));
+    put("freq_offset_hz", pmt::from_double(s.freq_offset_hz));
+    put("clock_offset_ppm", pmt::from_double(s.clock_offset_ppm));
+    put("esn0_db", pmt::from_double(s.esn0_db));
+    put("ebn0_db", pmt::from_double(s.ebn0_db));
+    put("symbols", pmt::from_uint64(s.symbols));
+    message_port_pub(d_port_status, d);
+    message_port_pub(d_port_lock, pmt::cons(pmt::intern("lock"), pmt::from_bool(locked)));
+    message_port_pub(d_port_ebn0, pmt::cons(pmt::intern("ebn0_db"), pmt::from_double(s.ebn0_db)));
   }
 
   gd::PskDemodulator d_demod;
   int d_bits, d_sps;
   pmt::pmt_t d_eos;
+  int64_t d_status_period;
+  uint64_t d_next_status = 0;
+  const pmt::pmt_t d_port_status = pmt::intern("status"), d_port_lock = pmt::intern("lock"),
+                   d_port_ebn0 = pmt::intern("ebn0");
   bool d_eos_pending = false;
   static constexpr size_t kMaxIn = 65536;  // samples demodulated per call at most
   output_fifo<gd::soft_t> d_fifo{2 * kMaxIn + 64};

@@ -19,6 +19,8 @@ struct psk_demod_config {
   double acquisition_range = 0.02;  ///< +- fraction of the symbol rate
   double code_rate = 0.5;           ///< information bits per channel bit, for the Eb/N0 estimate
   double sample_rate = 0;           ///< Hz, for status figures in Hz (0 = unknown)
+  /// Status messages every this many symbols (0 = none): for displays (GRC LED, number boxes).
+  int64_t status_period_symbols = 0;
 };
 
 struct psk_demod_status {
@@ -34,6 +36,12 @@ GROUNDLINK_API ::groundlink::dsp::PskDemodConfig to_demod_config(const psk_demod
  * \brief AGC, RRC matched filter, FFT coarse carrier acquisition, Costas loop (2nd/3rd order),
  * Gardner timing recovery, SNR-scaled soft symbols (positive = 1; QPSK: I then Q).
  * The end-of-stream tag is passed on to the last soft symbol.
+ * With status_period_symbols > 0 the block publishes, every that many symbols and once more at
+ * the end of the stream: on "status" a dict (acquiring, carrier_lock, timing_lock, lock,
+ * freq_offset_hz, clock_offset_ppm, esn0_db, ebn0_db, symbols); on "lock" the pair
+ * (lock . bool), carrier and timing both locked; on "ebn0" the pair (ebn0_db . double), the
+ * M2M4 estimate per information bit. The pairs suit GNU Radio's QT LED indicator and message
+ * edit box directly.
  * \ingroup groundlink
  */
 class GROUNDLINK_API psk_demod : virtual public gr::block {

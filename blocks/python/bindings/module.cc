@@ -12,6 +12,7 @@ namespace gl = gr::groundlink;
 
 void bind_frame_decoder(py::module& m);
 void bind_psk_demod(py::module& m);
+void bind_bench(py::module& m);
 
 PYBIND11_MODULE(groundlink_python, m) {
   py::module::import("gnuradio.gr");
@@ -37,4 +38,5 @@ PYBIND11_MODULE(groundlink_python, m) {
 
   bind_frame_decoder(m);
   bind_psk_demod(m);
+  bind_bench(m);
 }

@@ -18,7 +18,8 @@ void bind_psk_demod(py::module& m) {
       .def_readwrite("timing_loop_bw", &gl::psk_demod_config::timing_loop_bw)
       .def_readwrite("acquisition_range", &gl::psk_demod_config::acquisition_range)
       .def_readwrite("code_rate", &gl::psk_demod_config::code_rate)
-      .def_readwrite("sample_rate", &gl::psk_demod_config::sample_rate);
+      .def_readwrite("sample_rate", &gl::psk_demod_config::sample_rate)
+      .def_readwrite("status_period_symbols", &gl::psk_demod_config::status_period_symbols);
 
   py::class_<gl::psk_demod_status>(m, "psk_demod_status")
       .def_readonly("acquiring", &gl::psk_demod_status::acquiring)
