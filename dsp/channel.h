@@ -42,7 +42,8 @@ class Channel {
   explicit Channel(const ChannelConfig& cfg);
   void reset();
 
-  /// Appends the channel output for n input samples (about n / (1 + ppm 1e-6) samples).
+  /// Appends the channel output for n input samples (about n * rate_ratio * (1 + ppm 1e-6)
+  /// samples: a fast receiver clock takes more samples of the same signal).
   void process(const std::complex<float>* in, size_t n, std::vector<std::complex<float>>& out);
 
   /// Frequency offset (cycles/sample) applied to the next output sample.

@@ -54,7 +54,6 @@ FrontEnd::FrontEnd(const FrontEndConfig& cfg) : cfg_(cfg), nco_(cfg.update_block
     pend_.assign(Q, {0.0f, 0.0f});
   }
   work_.assign(kChunk, {0.0f, 0.0f});
-  stage_.assign(kChunk, {0.0f, 0.0f});
   reset();
 }
 
@@ -66,7 +65,7 @@ void FrontEnd::reset() {
   nco_.reset(0.0);
   if (resamp_ != nullptr) rresamp_crcf_reset(static_cast<rresamp_crcf>(resamp_));
   pend_fill_ = 0;
-  stage_fill_ = 0;
+  upd_pos_ = 0;
   dc_ = {0.0, 0.0};
   t_ = 0.0;
   table_pos_ = 0;
@@ -116,49 +115,24 @@ double FrontEnd::shift_at(double t) {
 
 size_t FrontEnd::max_output(size_t n) const {
   const unsigned P = cfg_.resample_interp, Q = cfg_.resample_decim;
-  return (n + kChunk + Q) / Q * P;
+  return (n + Q) / Q * P;
 }
 
-size_t FrontEnd::process(const std::complex<float>* in, size_t n, std::complex<float>* out) {
-  size_t produced = 0;
-  if (stage_fill_ > 0) {
-    const size_t k = std::min(n, kChunk - stage_fill_);
-    std::copy(in, in + k, stage_.begin() + static_cast<std::ptrdiff_t>(stage_fill_));
-    stage_fill_ += k;
-    in += k;
-    n -= k;
-    if (stage_fill_ < kChunk) return 0;
-    produced += process_chunk(stage_.data(), kChunk, out);
-    stage_fill_ = 0;
-  }
-  for (; n >= kChunk; in += kChunk, n -= kChunk) produced += process_chunk(in, kChunk, out + produced);
-  if (n > 0) {
-    std::copy(in, in + n, stage_.begin());
-    stage_fill_ = n;
-  }
-  return produced;
+size_t FrontEnd::flush_input() const {
+  // The resampler delays by its semi-length in output samples: that much input, plus what
+  // completes the pending P/Q block.
+  if (resamp_ == nullptr) return 0;
+  return (cfg_.resample_semilength + 1) * cfg_.resample_decim / cfg_.resample_interp + cfg_.resample_decim;
 }
 
 size_t FrontEnd::flush(std::complex<float>* out) {
-  size_t produced = 0;
-  if (stage_fill_ > 0) {
-    produced += process_chunk(stage_.data(), stage_fill_, out);
-    stage_fill_ = 0;
-  }
-  if (resamp_ == nullptr) return produced;
-  // The resampler delays by its semi-length in output samples: that much input as zeros, plus
-  // what completes the pending P/Q block.
-  const size_t tail = (cfg_.resample_semilength + 1) * cfg_.resample_decim / cfg_.resample_interp + cfg_.resample_decim;
-  for (size_t left = tail; left > 0;) {
-    const size_t k = std::min(left, kChunk);
-    std::fill(stage_.begin(), stage_.begin() + static_cast<std::ptrdiff_t>(k), std::complex<float>(0.0f, 0.0f));
-    produced += process_chunk(stage_.data(), k, out + produced);
-    left -= k;
-  }
-  return produced;
+  const size_t tail = flush_input();
+  if (tail == 0) return 0;
+  const std::vector<std::complex<float>> zeros(tail);  // once, at the end of a stream
+  return process(zeros.data(), zeros.size(), out);
 }
 
-size_t FrontEnd::process_chunk(const std::complex<float>* in, size_t n, std::complex<float>* out) {
+size_t FrontEnd::process(const std::complex<float>* in, size_t n, std::complex<float>* out) {
   size_t produced = 0;
   const double dt = 1.0 / cfg_.sample_rate_hz;
   while (n > 0) {
@@ -174,12 +148,16 @@ size_t FrontEnd::process_chunk(const std::complex<float>* in, size_t n, std::com
       }
     }
     if (!cfg_.doppler_poly_hz.empty() || !cfg_.doppler_table.empty()) {
-      // Frequency refreshed every update_block samples from the prediction at the block centre.
-      for (size_t b = 0; b < m; b += cfg_.update_block) {
-        const size_t k = std::min<size_t>(cfg_.update_block, m - b);
-        nco_.set_frequency(shift_at(t_ + 0.5 * k * dt) / cfg_.sample_rate_hz);
-        t_ += k * dt;
+      // Frequency refreshed every update_block samples (counted from reset()) from the
+      // prediction at the block centre.
+      const size_t ub = cfg_.update_block;
+      for (size_t b = 0; b < m;) {
+        if (upd_pos_ == 0) nco_.set_frequency(shift_at(t_ + 0.5 * ub * dt) / cfg_.sample_rate_hz);
+        const size_t k = std::min(ub - upd_pos_, m - b);
         nco_.mix(work_.data() + b, work_.data() + b, k, -1);
+        upd_pos_ = (upd_pos_ + k) % ub;
+        b += k;
+        if (upd_pos_ == 0) t_ += ub * dt;
       }
     } else {
       t_ += m * dt;

@@ -41,25 +41,24 @@ class FrontEnd {
 
   void reset();
   /// Processes n input samples; writes at most max_output(n) samples to out, returns the count.
-  /// Input is processed in fixed chunks counted from reset() (Doppler updates fall on the same
-  /// samples whatever the caller's n), so up to one chunk waits for the next call or flush().
+  /// Doppler frequency updates fall on update_block boundaries counted from reset(), whatever
+  /// the caller's n, so a replay applies the same shift to the same samples.
   size_t process(const std::complex<float>* in, size_t n, std::complex<float>* out);
-  /// End of the stream: processes what waits and pushes zeros through the resampler's filter
-  /// so its last samples come out. Room for max_flush_output() samples.
+  /// End of the stream: pushes zeros through the resampler's filter so its last samples come
+  /// out. Room for max_flush_output() samples.
   size_t flush(std::complex<float>* out);
   size_t max_output(size_t n) const;
-  size_t max_flush_output() const { return max_output(2 * kChunk + 2 * cfg_.resample_semilength * cfg_.resample_decim); }
+  size_t max_flush_output() const { return max_output(flush_input()); }
   double output_rate_hz() const;
   /// Frequency (Hz) being removed at the current sample.
   double current_shift_hz() const;
 
  private:
   static constexpr size_t kChunk = 4096;
-  size_t process_chunk(const std::complex<float>* in, size_t n, std::complex<float>* out);
+  size_t flush_input() const;
   FrontEndConfig cfg_;
   Nco nco_;
-  std::vector<std::complex<float>> stage_;  // input waiting for a whole chunk
-  size_t stage_fill_ = 0;
+  size_t upd_pos_ = 0;  // samples into the current Doppler update block
   void* resamp_ = nullptr;
   std::vector<std::complex<float>> work_;  // one chunk after DC/shift
   std::vector<std::complex<float>> pend_;  // partial resampler input block (< Q samples)

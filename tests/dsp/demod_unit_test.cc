@@ -250,11 +250,9 @@ TEST(DemodFrontEnd, ShiftsDopplerPolynomialAndResamples) {
   }
   std::vector<std::complex<float>> out(fe.max_output(n) + fe.max_flush_output());
   size_t m = fe.process(in.data(), n, out.data());
-  EXPECT_EQ(m, n / 4096 * 4096 / 3 * 2);  // whole 4096-sample chunks; the rest waits for flush()
-  const size_t m_flushed = fe.flush(out.data() + m);
-  // The flush brings out the waiting input and the filter's delay (semilength 12 outputs).
-  EXPECT_GE(m + m_flushed, n / 3 * 2 + 12);
-  m = n / 3 * 2;
+  EXPECT_EQ(m, n / 3 * 2);
+  // The flush brings out the filter's delay (semi-length 12 outputs).
+  EXPECT_GE(fe.flush(out.data() + m), 12u);
   EXPECT_DOUBLE_EQ(fe.output_rate_hz(), 2e6 / 3);
   // After the DC tracker settles the output phase is (nearly) constant: frequency < 20 Hz.
   double f_sum = 0.0;
@@ -290,16 +288,18 @@ TEST(DemodFrontEnd, FollowsADopplerTableFromAPassPrediction) {
     m += fe.process(in.data() + i, k, out.data() + m);
     i += k;
   }
-  m += fe.flush(out.data() + m);
+  EXPECT_EQ(fe.flush(out.data() + m), 0u);  // no resampler: nothing held back
   ASSERT_EQ(m, n);
-  // Bit for bit the same output when the stream comes in one piece.
+  // The same output when the stream comes in one piece.
   {
     FrontEnd whole(fc);
     std::vector<std::complex<float>> o2(n + whole.max_flush_output());
     size_t m2 = whole.process(in.data(), n, o2.data());
-    m2 += whole.flush(o2.data() + m2);
     ASSERT_EQ(m2, m);
-    EXPECT_EQ(0, std::memcmp(o2.data(), out.data(), m * sizeof(out[0])));
+    // Same Doppler schedule on the same samples; the rotator may differ only in float rounding.
+    double worst = 0.0;
+    for (size_t i = 0; i < m; ++i) worst = std::max(worst, static_cast<double>(std::abs(o2[i] - out[i])));
+    EXPECT_LT(worst, 1e-4);
   }
   // Residual frequency over 1 ms windows, after the DC tracker has settled.
   double worst = 0.0;
