@@ -134,6 +134,9 @@ class Station {
       }
       for (const auto& si : prc.instances) siis_.push_back(si.sii);
     }
+    // The source first: a missing device is the likeliest problem and must not wait for the rest.
+    framing::Timestamp start;
+    const ChainInput in = open_source(0, start);
     PipelineConfig pc;
     pc.archive_path = cfg_.archive_path;
     pc.retention_days = cfg_.retention_days;
@@ -144,7 +147,7 @@ class Station {
       throw UsageError(std::string("archive.path: ") + e.what());
     }
     register_status();
-    build_chain_or_throw(0);
+    build_chain(in, start);
     if (provider_) {
       if (pipeline_->archive())
         provider_->set_frame_store(std::shared_ptr<sle::FrameStore>(new ArchiveFrameStore(*pipeline_->archive())));
@@ -215,9 +218,16 @@ class Station {
   /// Opens the source the configuration names and builds the chain; the pass starts at sample
   /// `skip` of a file source. Errors: UsageError (configuration, missing device).
   void build_chain_or_throw(uint64_t skip) {
+    framing::Timestamp start;
+    ChainInput in = open_source(skip, start);
+    build_chain(in, start);
+  }
+
+  /// The chain's input for the configured source: a recording (from sample `skip`) or the SDR,
+  /// opened and tuned. `start` receives the time of the input's first sample.
+  ChainInput open_source(uint64_t skip, framing::Timestamp& start) {
     const SourceConfig& s = cfg_.source;
     ChainInput in;
-    framing::Timestamp start;
     soapy_.reset();
     usrp_.reset();
     if (s.type == "file") {
@@ -231,6 +241,10 @@ class Station {
       in.digital_tuning = true;
       recording_center_ = r.center_freq;
       in.freq_shift_hz = file_shift(s.center_freq);
+      if (std::abs(in.freq_shift_hz) >= r.sample_rate / 2)
+        throw UsageError("source.center_freq: " + std::to_string(s.center_freq) + " Hz is outside the recording (" +
+                         std::to_string(r.center_freq) + " Hz +- " + std::to_string(r.sample_rate / 2) +
+                         " Hz; 0 = the recording's centre)");
       in.gain_db = s.gain;
       start = r.start;
     } else {
@@ -240,6 +254,11 @@ class Station {
       // No hardware time here: the pass starts at the system clock when the stream starts.
       start = now_timestamp();
     }
+    return in;
+  }
+
+  void build_chain(const ChainInput& in, framing::Timestamp start) {
+    const SourceConfig& s = cfg_.source;
     auto* pipeline = pipeline_.get();
     std::unique_ptr<ReceiveChain> chain;
     try {

