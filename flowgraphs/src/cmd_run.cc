@@ -251,14 +251,15 @@ class Station {
       in.kind = ChainInput::Kind::block;
       in.sample_rate = s.sample_rate;
       in.block = open_sdr(s);
-      // No hardware time here: the pass starts at the system clock when the stream starts.
-      start = now_timestamp();
     }
     return in;
   }
 
   void build_chain(const ChainInput& in, framing::Timestamp start) {
     const SourceConfig& s = cfg_.source;
+    // An SDR gives no time stamps here: the pass starts at the system clock as the stream is
+    // about to start (the chain starts right after it is built).
+    if (in.kind == ChainInput::Kind::block) start = now_timestamp();
     auto* pipeline = pipeline_.get();
     std::unique_ptr<ReceiveChain> chain;
     try {
@@ -293,6 +294,7 @@ class Station {
         soapy_->set_gain_mode(0, false);
         soapy_->set_gain(0, s.gain);
         if (!s.antenna.empty()) soapy_->set_antenna(0, s.antenna);
+        warn_rate(s.sample_rate, soapy_->get_sample_rate(0));
         return soapy_;
       }
       usrp_ = gr::uhd::usrp_source::make(::uhd::device_addr_t(s.device), ::uhd::stream_args_t("fc32", "sc16"));
@@ -300,6 +302,7 @@ class Station {
       usrp_->set_center_freq(s.center_freq);
       usrp_->set_gain(s.gain);
       if (!s.antenna.empty()) usrp_->set_antenna(s.antenna);
+      warn_rate(s.sample_rate, usrp_->get_samp_rate());
       return usrp_;
     } catch (const std::exception& e) {
       soapy_.reset();
@@ -307,6 +310,14 @@ class Station {
       throw UsageError("source.device: cannot open " + std::string(s.type == "soapy" ? "SoapySDR" : "UHD") +
                        " device '" + s.device + "': " + e.what());
     }
+  }
+
+  /// ERT and the resampler assume the configured rate: say so when the device chose another.
+  static void warn_rate(double asked, double got) {
+    if (got > 0 && std::abs(got - asked) > 1e-6 * asked)
+      spdlog::warn("source.sample_rate: the device runs at {} S/s, not the configured {} S/s; ERT and "
+                   "resampling assume the configured rate (choose a rate the device supports)",
+                   got, asked);
   }
 
   /// Applies a new centre frequency / gain to the running source; false (logged) when refused.
