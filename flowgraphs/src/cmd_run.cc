@@ -278,6 +278,11 @@ class Station {
     state_ = "running";
   }
 
+  /// The centre frequency the station receives at (a file source left at 0: the recording's).
+  double tuned_center() const {
+    return cfg_.source.center_freq > 0 || cfg_.source.type != "file" ? cfg_.source.center_freq : recording_center_;
+  }
+
   /// Digital shift that brings `tuned` to baseband in the file's recording (centre recording_center_).
   double file_shift(double tuned) const {
     if (!(tuned > 0) || !(recording_center_ > 0)) return 0;
@@ -367,7 +372,8 @@ class Station {
     std::lock_guard<std::mutex> lk(mu_);
     const bool profile_changed = !same_profile(n.profile, cfg_.profile);
     const bool source_changed = !same_source(n.source, cfg_.source);
-    if (!profile_changed && !source_changed) {
+    // Tuning only, when a chain is up (after a failed rebuild any reload builds it again).
+    if (chain_ && !profile_changed && !source_changed) {
       if (n.source.center_freq != cfg_.source.center_freq || n.source.gain != cfg_.source.gain) {
         if (!retune(n.source)) return;
       }
@@ -418,7 +424,7 @@ class Station {
   void publish_figures() {
     std::lock_guard<std::mutex> lk(mu_);
     archived_->set(static_cast<double>(pipeline_->archived()));
-    center_->set(cfg_.source.center_freq);
+    center_->set(tuned_center());
     generation_gauge_->set(static_cast<double>(generation_));
     if (chain_) {
       const ChainStatus s = chain_->status();
@@ -446,7 +452,7 @@ class Station {
     j["source"] = {{"type", cfg_.source.type},
                    {"device", cfg_.source.device},
                    {"file", cfg_.source.file},
-                   {"center_freq", cfg_.source.center_freq},
+                   {"center_freq", tuned_center()},
                    {"gain", cfg_.source.gain},
                    {"sample_rate", chain_ ? chain_->input().sample_rate : cfg_.source.sample_rate}};
     if (chain_) {

@@ -304,8 +304,9 @@ class qa_station(unittest.TestCase):
             s = st.status()
             self.assertEqual(s["state"], "running")
         finally:
-            rc = st.stop()
-        self.assertEqual(rc, 0)
+            rc = st.stop(signal.SIGINT)
+        self.assertEqual(rc, 0, st.text()[-3000:])
+        self.assertIn("stopping: flushing", st.text())
 
     # --- errors -------------------------------------------------------------------------------
 
@@ -365,6 +366,35 @@ class qa_station(unittest.TestCase):
         rc, out, err = run("run", "--config", EXAMPLE, timeout=30)
         self.assertEqual(rc, 2, err)
         self.assertIn("source.device", err)
+
+    def test_systemd_unit_verifies(self):
+        """The example unit (as configured for the build's install prefix) is a valid systemd
+        service whose ExecStartPre check passes on the example station file."""
+        import shutil
+        if not shutil.which("systemd-analyze"):
+            self.skipTest("systemd-analyze is not installed")
+        unit = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(BIN))), "flowgraphs",
+                            "groundlink.service")
+        with open(unit) as f:
+            text = f.read()
+        exec_start = re.search(r"^ExecStart=(\S+)/groundlink run --config (\S+)$", text, re.M)
+        self.assertIsNotNone(exec_start, text)
+        self.assertIn("ExecReload=/bin/kill -HUP $MAINPID", text)
+        self.assertIn("KillSignal=SIGTERM", text)
+        self.assertIn("RestartPreventExitStatus=2", text)
+        # Point it at this build and this example file, then let systemd check every key.
+        test_unit = os.path.join(self.tmp, "groundlink.service")
+        with open(test_unit, "w") as f:
+            f.write(text.replace(exec_start.group(1) + "/groundlink", os.path.abspath(BIN))
+                        .replace(exec_start.group(2), EXAMPLE))
+        p = subprocess.run(["systemd-analyze", "verify", test_unit], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("groundlink.service:", p.stderr, p.stderr)  # an unknown or bad key
+        pre = re.search(r"^ExecStartPre=(.*)$", text, re.M).group(1)
+        pre = pre.replace(exec_start.group(1) + "/groundlink", os.path.abspath(BIN)).replace(exec_start.group(2),
+                                                                                            EXAMPLE)
+        p = subprocess.run(pre.split(), capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
 
     # --- kill -9 ------------------------------------------------------------------------------
 
