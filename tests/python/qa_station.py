@@ -303,6 +303,17 @@ class qa_station(unittest.TestCase):
             st.wait_log(r"reload: .*bogus_key.*keeping the running configuration")
             s = st.status()
             self.assertEqual(s["state"], "running")
+            # A source that cannot be opened takes the chain down, not the station...
+            self.station_file("badreload.yaml", source={"file": os.path.join(self.tmp, "nothing.sigmf-meta")})
+            st.p.send_signal(signal.SIGHUP)
+            st.wait_log(r"the receive chain is down until the next SIGHUP")
+            self.assertEqual(st.status()["state"], "failed")
+            # ...and the next good reload brings it back.
+            self.station_file("badreload.yaml")
+            st.p.send_signal(signal.SIGHUP)
+            st.wait_log(r"receive chain rebuilt \(generation 2\)")
+            s = st.wait_status(lambda s: s["frames"]["good"] >= 1, what="a frame after the recovery")
+            self.assertEqual(s["state"], "running")
         finally:
             rc = st.stop(signal.SIGINT)
         self.assertEqual(rc, 0, st.text()[-3000:])
