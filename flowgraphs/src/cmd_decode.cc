@@ -1,11 +1,9 @@
 // groundlink decode: offline replay of a recording through the receive chain.
-#include <gnuradio/top_block.h>
-#include <groundlink/frame_decoder.h>
-#include <groundlink/front_end.h>
-#include <groundlink/iq_file_source.h>
-#include <groundlink/psk_demod.h>
-#include <groundlink/soft_file_source.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 
 #include <chrono>
 #include <cmath>
@@ -18,6 +16,7 @@
 #include "commands.h"
 #include "pass_pipeline.h"
 #include "profile.h"
+#include "receive_chain.h"
 #include "sigmf.h"
 #include "signals.h"
 #include "sle/config_yaml.h"
@@ -38,6 +37,28 @@ std::string format_from_sigmf_datatype(const std::string& dt, const std::string&
   if (dt == "ri8" || dt == "ri8_le") return "softi8";
   throw UsageError(meta_path + ": core:datatype '" + dt +
                    "' is not supported (allowed: cf32_le, ci16_le, ci8, rf32_le, ri8)");
+}
+
+/// One line, rewritten in place: position in the recording, frames, lock, Eb/N0.
+void print_progress(const ReceiveChain& chain, const FrameCollector& frames,
+                    std::chrono::steady_clock::time_point w0) {
+  const ChainStatus s = chain.status();
+  const double frac = s.samples_total ? static_cast<double>(s.samples_read) / static_cast<double>(s.samples_total) : 0;
+  constexpr int kWidth = 24;
+  char bar[kWidth + 1];
+  const int filled = static_cast<int>(std::min(1.0, frac) * kWidth);
+  for (int i = 0; i < kWidth; ++i) bar[i] = i < filled ? '#' : '-';
+  bar[kWidth] = 0;
+  const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+  if (chain.is_iq())
+    std::fprintf(stderr, "\r[%s] %5.1f%%  %.1fs  frames %llu good %llu bad  %s  Eb/N0 %5.1f dB ", bar, 100 * frac, el,
+                 static_cast<unsigned long long>(frames.good()), static_cast<unsigned long long>(frames.bad()),
+                 s.carrier_lock ? "LOCK   " : "no lock", s.ebn0_db);
+  else
+    std::fprintf(stderr, "\r[%s] %5.1f%%  %.1fs  frames %llu good %llu bad  sync losses %llu ", bar, 100 * frac, el,
+                 static_cast<unsigned long long>(frames.good()), static_cast<unsigned long long>(frames.bad()),
+                 static_cast<unsigned long long>(s.decoder.sync_losses));
+  std::fflush(stderr);
 }
 
 }  // namespace
@@ -62,7 +83,9 @@ int cmd_decode(int argc, char** argv) {
              {"sle-wait-start", "N", "with --sle: wait until N service instances have been started by users", "0"},
              {"sle-timeout", "SECONDS", "with --sle-wait-start: give up waiting after this", "60"},
              {"sle-linger", "SECONDS", "with --sle: keep serving after the pass (-1: until SIGINT/SIGTERM)", "-1"},
-             {"cltu-out", "FILE", "with --sle: append CLTUs accepted by FCLTU instances, one per line in hex", ""}});
+             {"cltu-out", "FILE", "with --sle: append CLTUs accepted by FCLTU instances, one per line in hex", ""},
+             {"realtime", "", "pace the replay at the recording's sample rate (default: as fast as possible)", ""},
+             {"no-progress", "", "no progress line on stderr (it is shown only when stderr is a terminal)", ""}});
   if (!args.parse(argc, argv)) return kExitOk;
   if (!args.has("profile")) throw UsageError("--profile is required (known: see flowgraphs/profiles)");
   if (!args.has("input")) throw UsageError("--input is required");
@@ -103,51 +126,24 @@ int cmd_decode(int argc, char** argv) {
     }
   }
 
-  auto dcfg = decoder_config(profile);
-  dcfg.start_seconds = t0.seconds;
-  dcfg.start_picoseconds = t0.picoseconds;
-  const int bits = profile.modulation.bits_per_symbol();
-  auto tb = gr::make_top_block("groundlink-decode");
-  gr::groundlink::iq_file_source::sptr iq;
-  gr::groundlink::soft_file_source::sptr softsrc;
-  gr::groundlink::psk_demod::sptr demod;
-  gr::groundlink::frame_decoder::sptr dec;
+  ChainInput in;
+  in.kind = is_iq_format(format) ? ChainInput::Kind::iq_file : ChainInput::Kind::soft_file;
+  in.path = input;
+  in.format = format;
+  in.scale = static_cast<float>(scale);
+  in.sample_rate = fs;
+  in.realtime = args.has("realtime");
+  if (in.kind == ChainInput::Kind::iq_file && !(fs > 0))
+    throw UsageError("--sample-rate is required for raw " + format + " input");
+  // Destroyed in reverse: the chain (feeding the pipeline) first, then the pipeline, whose SLE
+  // consumer thread must end before the provider it feeds is destroyed.
+  std::unique_ptr<sle::SleProvider> provider;
+  std::unique_ptr<PassPipeline> pipeline;
+  std::unique_ptr<ReceiveChain> chain;
   try {
-    if (is_iq_format(format)) {
-      if (!(fs > 0)) throw UsageError("--sample-rate is required for raw " + format + " input");
-      const int sps = profile.modulation.samples_per_symbol;
-      const double want = profile.modulation.symbol_rate * sps;
-      // Rational resampling to the demodulator's rate when the recording's rate differs.
-      const long long a = std::llround(want), b = std::llround(fs);
-      const long long g = std::gcd(a, b);
-      const long long interp = a / g, decim = b / g;
-      if (interp > 1024 || decim > 1024)
-        throw UsageError("sample rate " + std::to_string(fs) + " Hz cannot be resampled to " + std::to_string(want) +
-                         " Hz (symbol_rate x samples_per_symbol) with P/Q <= 1024");
-      iq = gr::groundlink::iq_file_source::make(input, format);
-      auto dc = demod_config(profile);
-      dc.sample_rate = want;
-      demod = gr::groundlink::psk_demod::make(dc);
-      dcfg.iq_pairs = bits == 2;
-      dcfg.sample_period = 1.0 / fs;
-      dcfg.soft_per_sample = static_cast<double>(bits) / sps * (want / fs);
-      dcfg.soft_symbol_period = 1.0 / (profile.modulation.symbol_rate * bits);
-      dec = gr::groundlink::frame_decoder::make(dcfg);
-      if (interp != decim) {
-        auto fe = gr::groundlink::front_end::make(fs, static_cast<unsigned>(interp), static_cast<unsigned>(decim));
-        tb->connect(iq, 0, fe, 0);
-        tb->connect(fe, 0, demod, 0);
-      } else {
-        tb->connect(iq, 0, demod, 0);
-      }
-      tb->connect(demod, 0, dec, 0);
-    } else {
-      softsrc = gr::groundlink::soft_file_source::make(input, format, static_cast<float>(scale));
-      // One soft value per channel bit; bits files are channel bits at the same rate.
-      dcfg.soft_symbol_period = 1.0 / (profile.modulation.symbol_rate * bits);
-      dec = gr::groundlink::frame_decoder::make(dcfg);
-      tb->connect(softsrc, 0, dec, 0);
-    }
+    chain = std::make_unique<ReceiveChain>(profile, in, t0, [&pipeline](const framing::Frame& f) {
+      pipeline->on_frame(f);
+    });
   } catch (const UsageError&) {
     throw;
   } catch (const std::exception& e) {
@@ -161,10 +157,6 @@ int cmd_decode(int argc, char** argv) {
   pc.pass.start = t0;
   pc.pass.profile = profile.name;
   pc.pass.source = input;
-  // Declared before the pipeline: the pipeline's SLE consumer thread must end (pipeline
-  // destroyed) before the provider it feeds is.
-  std::unique_ptr<sle::SleProvider> provider;
-  std::unique_ptr<PassPipeline> pipeline;
   try {
     pipeline = std::make_unique<PassPipeline>(pc);
   } catch (const std::exception& e) {
@@ -218,30 +210,39 @@ int cmd_decode(int argc, char** argv) {
       }
     }
   }
-  dec->set_frame_handler([&pipeline](const framing::Frame& f) { pipeline->on_frame(f); });
+  if (!provider) install_signal_handlers();
   const auto w0 = std::chrono::steady_clock::now();
-  tb->start();
-  // The flowgraph ends at the end of the recording; SIGINT/SIGTERM end it early, cleanly.
-  std::thread stopper;
+  chain->start();
+  // The flowgraph ends at the end of the recording; SIGINT/SIGTERM end it early, cleanly (what was
+  // decoded until then is stored and counted). On a terminal, a progress line on stderr.
   std::atomic<bool> done{false};
-  if (provider)
-    stopper = std::thread([&] {
-      while (!done.load()) {
-        if (stop_requested()) {
-          tb->stop();
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const bool progress = !args.has("no-progress") && ::isatty(2);
+  std::thread stopper([&] {
+    auto next = std::chrono::steady_clock::now();
+    while (!done.load()) {
+      if (stop_requested()) {
+        chain->stop();
+        break;
       }
-    });
-  tb->wait();
+      if (progress && std::chrono::steady_clock::now() >= next) {
+        print_progress(*chain, pipeline->collector(), w0);
+        next += std::chrono::milliseconds(200);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  chain->wait();
   done = true;
-  if (stopper.joinable()) stopper.join();
+  stopper.join();
+  if (progress) {
+    print_progress(*chain, pipeline->collector(), w0);
+    std::fprintf(stderr, "\n");
+  }
   pipeline->finish();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   const FrameCollector& collector = pipeline->collector();
 
-  const auto c = dec->counters();
+  const auto c = chain->decoder()->counters();
   const double info_bits = static_cast<double>(c.symbols_in) * profile.information_rate();
   nlohmann::json j = {
       {"profile", profile.name},
@@ -259,8 +260,8 @@ int cmd_decode(int argc, char** argv) {
       {"elapsed_s", elapsed},
       {"info_bits_per_s", elapsed > 0 ? info_bits / elapsed : 0.0},
   };
-  if (iq) {
-    const auto s = demod->status();
+  if (auto iq = chain->iq_source()) {
+    const auto s = chain->demod()->status();
     j["samples"] = iq->samples_read();
     j["nonfinite_samples"] = iq->nonfinite_count();
     j["truncated_bytes"] = iq->trailing_bytes();
@@ -273,7 +274,7 @@ int cmd_decode(int argc, char** argv) {
     j["ebn0_db_estimate"] = s.ebn0_db;
     j["freq_offset_hz"] = s.freq_offset_hz;
   } else {
-    j["nonfinite_samples"] = softsrc->nonfinite_count();
+    j["nonfinite_samples"] = chain->soft_source()->nonfinite_count();
   }
   if (provider) {
     uint64_t delivered = 0, discarded = 0;

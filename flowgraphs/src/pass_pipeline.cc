@@ -1,5 +1,7 @@
 #include "pass_pipeline.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 namespace groundlink::app {
@@ -11,8 +13,7 @@ PassPipeline::PassPipeline(const PipelineConfig& cfg)
     ac.path = cfg.archive_path;
     ac.retention_days = cfg.retention_days;
     archive_ = std::make_unique<FrameArchive>(ac);
-    pass_id_ = archive_->begin_pass(cfg.pass);
-    writer_ = std::make_unique<ArchiveWriter>(*archive_, bus_, pass_id_);
+    if (cfg.open_pass) begin_pass(cfg.pass);
   }
   collector_sub_ = bus_.subscribe("frames", framing::DeliveryPolicy::block, 8192);
   collector_thread_ = std::thread([this] {
@@ -26,6 +27,20 @@ PassPipeline::PassPipeline(const PipelineConfig& cfg)
 }
 
 PassPipeline::~PassPipeline() { finish(); }
+
+void PassPipeline::begin_pass(const PassRecord& pass) {
+  if (!archive_) return;
+  if (writer_) writer_->stop();  // stores everything queued for the current pass first
+  writer_.reset();
+  pass_id_ = archive_->begin_pass(pass);
+  const int64_t id = pass_id_;
+  writer_ = std::make_unique<ArchiveWriter>(*archive_, bus_, id, ArchiveWriterConfig{},
+                                            [this, id](uint64_t, std::size_t batch) {
+                                              const uint64_t total = acked_.fetch_add(batch) + batch;
+                                              spdlog::debug("archive: committed {} frames of pass {} ({} acknowledged)",
+                                                            batch, id, total);
+                                            });
+}
 
 void PassPipeline::attach_sle(sle::SleProvider& provider) {
   sle_ = &provider;

@@ -23,6 +23,7 @@ struct PipelineConfig {
   bool all_frames = false;
   bool keep_frames = false;   ///< keep the frames in memory (demo, tests)
   PassRecord pass;            ///< profile, source, start
+  bool open_pass = true;      ///< archive: record `pass` now (false: at the first begin_pass())
 };
 
 class PassPipeline {
@@ -39,10 +40,16 @@ class PassPipeline {
   /// Serves the pass's frames through an SLE provider (its own consumer thread; complete-mode
   /// instances hold the bus back rather than lose frames). Call before the first frame.
   void attach_sle(sle::SleProvider& provider);
+  /// A new pass on the same bus (the station rebuilt its receive chain): the archive stores what
+  /// it holds of the current pass, then files the frames that follow under a new pass record.
+  /// Call while no frame is being published.
+  void begin_pass(const PassRecord& pass);
 
   framing::FrameBus& bus() { return bus_; }
   const FrameCollector& collector() const { return collector_; }
-  uint64_t archived() const { return writer_ ? writer_->acknowledged() : 0; }
+  /// Frames acknowledged by the archive: committed (ArchiveWriter, durability note in archive.h),
+  /// over every pass of this pipeline. A frame counted here survives the death of the process.
+  uint64_t archived() const { return acked_.load(); }
   FrameArchive* archive() { return archive_.get(); }
   int64_t pass_id() const { return pass_id_; }
 
@@ -53,6 +60,7 @@ class PassPipeline {
   std::unique_ptr<FrameArchive> archive_;
   std::unique_ptr<ArchiveWriter> writer_;
   int64_t pass_id_ = 0;
+  std::atomic<uint64_t> acked_{0};
   framing::SubscriptionPtr collector_sub_;
   std::thread collector_thread_;
   sle::SleProvider* sle_ = nullptr;

@@ -1,0 +1,152 @@
+#include "receive_chain.h"
+
+#include <gnuradio/blocks/skiphead.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "chain_config.h"
+#include "cli.h"
+
+namespace groundlink::app {
+
+namespace {
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+}
+
+ReceiveChain::ReceiveChain(const Profile& profile, const ChainInput& input, framing::Timestamp start,
+                           FrameHandler on_frame)
+    : profile_(profile), input_(input), tb_(gr::make_top_block("groundlink-receive")) {
+  auto dcfg = decoder_config(profile);
+  const int bits = profile.modulation.bits_per_symbol();
+  // One soft value per channel bit: without sample-time tags the ERT of a frame is the pass start
+  // plus its soft-symbol index times this period (frame_decoder_config).
+  dcfg.soft_symbol_period = 1.0 / (profile.modulation.symbol_rate * bits);
+  if (input.kind == ChainInput::Kind::soft_file) {
+    dcfg.start_seconds = start.seconds;
+    dcfg.start_picoseconds = start.picoseconds;
+    soft_ = gr::groundlink::soft_file_source::make(input.path, input.format, input.scale);
+    dec_ = gr::groundlink::frame_decoder::make(dcfg);
+    gr::basic_block_sptr head = soft_;
+    if (input.realtime) {
+      auto th = gr::blocks::throttle::make(sizeof(int8_t), profile.modulation.symbol_rate * bits);
+      tb_->connect(head, 0, th, 0);
+      head = th;
+    }
+    tb_->connect(head, 0, dec_, 0);
+  } else {
+    const double fs = input.sample_rate;
+    if (!(fs > 0)) throw UsageError("sample rate is required for IQ input (Hz, > 0)");
+    const int sps = profile.modulation.samples_per_symbol;
+    const double want = profile.modulation.symbol_rate * sps;
+    // Rational resampling to the demodulator's rate when the input's rate differs.
+    const long long a = std::llround(want), b = std::llround(fs);
+    const long long g = std::gcd(a, b);
+    const long long interp = a / g, decim = b / g;
+    if (interp > 1024 || decim > 1024)
+      throw UsageError("sample rate " + std::to_string(fs) + " Hz cannot be resampled to " + std::to_string(want) +
+                       " Hz (symbol_rate x samples_per_symbol) with P/Q <= 1024");
+    // The first sample the chain sees is sample `skip_samples` of the recording.
+    const framing::Timestamp t0 = start.plus_ps(static_cast<int64_t>(
+        std::llround(static_cast<long double>(input.skip_samples) * 1e12L / static_cast<long double>(fs))));
+    dcfg.start_seconds = t0.seconds;
+    dcfg.start_picoseconds = t0.picoseconds;
+    auto dc = demod_config(profile);
+    dc.sample_rate = want;
+    demod_ = gr::groundlink::psk_demod::make(dc);
+    dcfg.iq_pairs = bits == 2;
+    dcfg.sample_period = 1.0 / fs;
+    dcfg.soft_per_sample = static_cast<double>(bits) / sps * (want / fs);
+    dec_ = gr::groundlink::frame_decoder::make(dcfg);
+
+    gr::basic_block_sptr head;
+    if (input.kind == ChainInput::Kind::iq_file) {
+      iq_ = gr::groundlink::iq_file_source::make(input.path, input.format);
+      head = iq_;
+      if (input.skip_samples > 0) {
+        // skiphead shifts the tags it passes on, so the end-of-stream tag still marks the last sample.
+        auto skip = gr::blocks::skiphead::make(sizeof(gr_complex), input.skip_samples);
+        tb_->connect(head, 0, skip, 0);
+        head = skip;
+      }
+      if (input.realtime) {
+        auto th = gr::blocks::throttle::make(sizeof(gr_complex), fs);
+        tb_->connect(head, 0, th, 0);
+        head = th;
+      }
+    } else {
+      if (!input.block) throw std::invalid_argument("receive chain: no source block");
+      head = input.block;
+    }
+    if (input.digital_tuning) {
+      rotator_ = gr::blocks::rotator_cc::make(kTwoPi * input.freq_shift_hz / fs);
+      gain_ = gr::blocks::multiply_const_cc::make(gr_complex(static_cast<float>(std::pow(10.0, input.gain_db / 20)), 0));
+      tb_->connect(head, 0, rotator_, 0);
+      tb_->connect(rotator_, 0, gain_, 0);
+      head = gain_;
+    }
+    if (interp != decim) {
+      auto fe = gr::groundlink::front_end::make(fs, static_cast<unsigned>(interp), static_cast<unsigned>(decim));
+      tb_->connect(head, 0, fe, 0);
+      head = fe;
+    }
+    tb_->connect(head, 0, demod_, 0);
+    tb_->connect(demod_, 0, dec_, 0);
+  }
+  dec_->set_frame_handler(std::move(on_frame));
+}
+
+ReceiveChain::~ReceiveChain() { stop(); }
+
+void ReceiveChain::start() {
+  if (started_) return;
+  tb_->start();
+  started_ = true;
+}
+
+void ReceiveChain::stop() {
+  if (!started_ || stopped_) return;
+  tb_->stop();
+  tb_->wait();
+  stopped_ = true;
+}
+
+void ReceiveChain::wait() {
+  if (!started_ || stopped_) return;
+  tb_->wait();
+  stopped_ = true;
+}
+
+void ReceiveChain::set_freq_shift(double hz) {
+  if (!rotator_) return;
+  input_.freq_shift_hz = hz;
+  rotator_->set_phase_inc(kTwoPi * hz / input_.sample_rate);
+}
+
+void ReceiveChain::set_gain_db(double db) {
+  if (!gain_) return;
+  input_.gain_db = db;
+  gain_->set_k(gr_complex(static_cast<float>(std::pow(10.0, db / 20)), 0));
+}
+
+ChainStatus ReceiveChain::status() const {
+  ChainStatus s;
+  s.decoder = dec_->counters();
+  s.finished = dec_->finished();
+  if (iq_) {
+    s.samples_read = iq_->samples_read();
+    s.samples_total = iq_->samples_total();
+  } else if (soft_) {
+    s.samples_read = s.decoder.symbols_in;
+    s.samples_total = soft_->items_total();
+  }
+  if (demod_) {
+    const auto d = demod_->status();
+    s.carrier_lock = d.carrier_lock;
+    s.ebn0_db = d.ebn0_db;
+    s.freq_offset_hz = d.freq_offset_hz;
+  }
+  return s;
+}
+
+}  // namespace groundlink::app
