@@ -119,10 +119,10 @@ size_t FrontEnd::max_output(size_t n) const {
 }
 
 size_t FrontEnd::flush_input() const {
-  // The resampler delays by its semi-length in output samples: that much input, plus what
-  // completes the pending P/Q block.
+  // The resampler delays by its semi-length in input samples (liquid rresamp: output k is input
+  // time k Q / P - m, measured): that much input, plus what completes the pending P/Q block.
   if (resamp_ == nullptr) return 0;
-  return (cfg_.resample_semilength + 1) * cfg_.resample_decim / cfg_.resample_interp + cfg_.resample_decim;
+  return cfg_.resample_semilength + 2 * cfg_.resample_decim;
 }
 
 size_t FrontEnd::flush(std::complex<float>* out) {

@@ -49,6 +49,8 @@ class FrontEnd {
   size_t flush(std::complex<float>* out);
   size_t max_output(size_t n) const;
   size_t max_flush_output() const { return max_output(flush_input()); }
+  /// Delay of the resampler, in input samples: output sample k is input time k * Q / P - delay.
+  double delay_input_samples() const { return resamp_ == nullptr ? 0.0 : cfg_.resample_semilength; }
   double output_rate_hz() const;
   /// Frequency (Hz) being removed at the current sample.
   double current_shift_hz() const;

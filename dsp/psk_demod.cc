@@ -92,6 +92,9 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
   const size_t hist = 2 * bank_.half() + 4 * sps + 16;
   buf_.assign(2 * (kChunk + hist) + bank_.stride() + 16, 0.0f);
   stage_.assign(kChunk, {0.0f, 0.0f});
+  // One anchor per chunk: a call of n samples holds at most n / kChunk + 2 chunks; callers
+  // (the GNU Radio block) pass at most 64k samples, and beyond the reserve anchors are skipped.
+  anchors_.reserve(64 + 2);
 
   if (cfg_.acq_symbols > 0) {
     const size_t n = cfg_.fft_size;
@@ -193,6 +196,7 @@ size_t PskDemodulator::max_output(size_t n) const {
 
 size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* out) {
   size_t produced = 0;
+  anchors_.clear();
   if (stage_fill_ > 0) {
     const size_t k = std::min(n, kChunk - stage_fill_);
     std::copy(in, in + k, stage_.begin() + static_cast<std::ptrdiff_t>(stage_fill_));
@@ -201,10 +205,15 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
     n -= k;
     if (stage_fill_ < kChunk) return 0;
     produced += process_chunk(stage_.data(), kChunk, out);
+    add_anchor(0);
     stage_fill_ = 0;
   }
   // Whole chunks straight from the caller's buffer; the remainder waits in stage_.
-  for (; n >= kChunk; in += kChunk, n -= kChunk) produced += process_chunk(in, kChunk, out + produced);
+  for (; n >= kChunk; in += kChunk, n -= kChunk) {
+    const size_t k = process_chunk(in, kChunk, out + produced);
+    add_anchor(produced);
+    produced += k;
+  }
   if (n > 0) {
     std::copy(in, in + n, stage_.begin());
     stage_fill_ = n;
@@ -214,19 +223,23 @@ size_t PskDemodulator::process(const std::complex<float>* in, size_t n, soft_t* 
 
 size_t PskDemodulator::flush(soft_t* out) {
   size_t produced = 0;
+  anchors_.clear();
   if (stage_fill_ > 0) {
     produced += process_chunk(stage_.data(), stage_fill_, out);
+    add_anchor(0);
     stage_fill_ = 0;
   }
   // Zeros for the matched filter's half length and the interpolator's look-ahead.
   const size_t tail = static_cast<size_t>(cfg_.filter_span_symbols / 2 + 2) * cfg_.samples_per_symbol;
   std::fill(stage_.begin(), stage_.begin() + static_cast<std::ptrdiff_t>(tail), std::complex<float>(0.0f, 0.0f));
-  produced += process_chunk(stage_.data(), tail, out + produced);
-  return produced;
+  const size_t k = process_chunk(stage_.data(), tail, out + produced);
+  add_anchor(produced);
+  return produced + k;
 }
 
 size_t PskDemodulator::process_chunk(const std::complex<float>* in, size_t n, soft_t* out) {
   size_t produced = 0;
+  chunk_first_sample_ = -1.0;
   while (n > 0) {
     const size_t m = std::min(n, kChunk);
     auto* dst = reinterpret_cast<std::complex<float>*>(buf_.data()) + fill_;
@@ -260,7 +273,11 @@ size_t PskDemodulator::process_chunk(const std::complex<float>* in, size_t n, so
       timing_hint_ = -1.0;
     }
     fill_ += m;
-    produced += run_symbols(out + produced);
+    // buf_[0] is input sample in_count_ - fill_; the next symbol is on time at t_ in buf_.
+    const double next_on_time = static_cast<double>(in_count_ - fill_) + t_;
+    const size_t k = run_symbols(out + produced);
+    if (k > 0 && chunk_first_sample_ < 0.0) chunk_first_sample_ = next_on_time;
+    produced += k;
     // Keep the matched filter's history for the next mid-symbol sample.
     const double keep = t_ - period_ - bank_.half() - 4.0;
     if (keep > 0.0) {

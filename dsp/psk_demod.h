@@ -126,6 +126,18 @@ class PskDemodulator {
   size_t max_output(size_t n) const;
   size_t max_flush_output() const { return max_output(2 * kChunk); }
 
+  /// Where soft symbols sit in sample time: for each internal chunk that produced output in the
+  /// last process() or flush() call, the index (in that call's output) of its first soft value
+  /// and the input position (samples since reset(), fractional) of that symbol's on-time
+  /// instant. Acquisition consumes samples without output and the timing loop follows the
+  /// transmitter's clock, so a soft symbol's index alone does not give its time (Earth-receive
+  /// time). Chunks are counted from reset(), so the anchors are the same on every replay.
+  struct SampleAnchor {
+    size_t soft_index;
+    double sample;
+  };
+  const std::vector<SampleAnchor>& anchors() const { return anchors_; }
+
   const PskDemodStatus& status() const { return status_; }
   const PskDemodConfig& config() const { return cfg_; }
 
@@ -152,6 +164,12 @@ class PskDemodulator {
   // Input waiting for a whole chunk (stage_fill_ < kChunk between calls).
   std::vector<std::complex<float>> stage_;
   size_t stage_fill_ = 0;
+  std::vector<SampleAnchor> anchors_;  // reserved for the most chunks one call can hold
+  double chunk_first_sample_ = -1.0;   // set by process_chunk() when it produced output
+  void add_anchor(size_t soft_index) {
+    if (chunk_first_sample_ >= 0.0 && anchors_.size() < anchors_.capacity())
+      anchors_.push_back({soft_index, chunk_first_sample_});
+  }
 
   // Sample buffer (interleaved I/Q): history + current chunk.
   std::vector<float> buf_;

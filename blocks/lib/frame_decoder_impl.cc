@@ -66,6 +66,7 @@ class frame_decoder_impl : public frame_decoder {
     d_soft_period_ps = static_cast<long double>(cfg.soft_symbol_period) * 1e12L;
     d_sample_period_ps = static_cast<long double>(cfg.sample_period) * 1e12L;
     d_soft_per_sample = cfg.soft_per_sample;
+    d_iq_pairs = cfg.iq_pairs;
     d_deliver = [this](const gf::Frame& f) {
       d_frame = f;
       d_frame.ert = ert_of(f.symbol_index);
@@ -128,6 +129,8 @@ class frame_decoder_impl : public frame_decoder {
   /// ERT of soft symbol `index`: from the latest sample-time anchor at or before it (IQ input),
   /// else from the nominal soft-symbol period. Long double keeps picoseconds exact over a pass.
   gf::Timestamp ert_of(uint64_t index) const {
+    // QPSK/OQPSK: softs 2s and 2s+1 are the I and Q of one symbol, received at one instant.
+    if (d_iq_pairs) index &= ~uint64_t{1};
     for (size_t k = 0; k < kAnchors && k < d_anchor_next; ++k) {
       const Anchor& a = d_anchors[(d_anchor_next - 1 - k) % kAnchors];
       if (a.offset <= index && d_sample_period_ps > 0 && d_soft_per_sample > 0) {
@@ -148,6 +151,7 @@ class frame_decoder_impl : public frame_decoder {
   gf::Timestamp d_start;
   long double d_soft_period_ps = 0, d_sample_period_ps = 0;
   double d_soft_per_sample = 0;
+  bool d_iq_pairs = false;
   gf::Frame d_frame;
   std::vector<gr::tag_t> d_time_tags;
   pmt::pmt_t d_sample_tag = pmt::intern(kSampleTimeTag);

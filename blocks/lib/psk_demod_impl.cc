@@ -1,4 +1,8 @@
 #include <gnuradio/io_signature.h>
+#include <groundlink/frame_decoder.h>
+
+#include <array>
+#include <cmath>
 #include <groundlink/psk_demod.h>
 
 #include <algorithm>
@@ -39,6 +43,10 @@ class psk_demod_impl : public psk_demod {
         d_eos(pmt::intern(kEndOfStreamTag)),
         d_status_period(cfg.status_period_symbols) {
     if (cfg.status_period_symbols < 0) throw std::invalid_argument("status_period_symbols must be >= 0 (0 = none)");
+    if (!(cfg.sample_tag_scale > 0.0) || !std::isfinite(cfg.sample_tag_offset))
+      throw std::invalid_argument("sample_tag_scale must be > 0 and sample_tag_offset finite");
+    d_tag_scale = cfg.sample_tag_scale;
+    d_tag_offset = cfg.sample_tag_offset;
     message_port_register_out(d_port_status);
     message_port_register_out(d_port_lock);
     message_port_register_out(d_port_ebn0);
@@ -72,15 +80,28 @@ class psk_demod_impl : public psk_demod {
         n = d_tags.front().offset - nitems_read(0) + 1;
         d_eos_pending = true;
       }
+      // The FIFO is empty: what the demodulator writes now leaves as output item `base` on.
+      const uint64_t base = nitems_written(0) + produced;
       gd::soft_t* w = d_fifo.write_ptr(d_demod.max_output(n));
-      d_fifo.commit(d_demod.process(in, n, w));
+      const size_t k = d_demod.process(in, n, w);
+      d_fifo.commit(k);
+      for (const auto& a : d_demod.anchors()) anchor(base + a.soft_index, a.sample);
       if (d_eos_pending) {
         // End of the recording: what waits in the algorithm and its filters' delay come out.
         w = d_fifo.append_ptr(d_demod.max_flush_output());
         d_fifo.commit(d_demod.flush(w));
+        for (const auto& a : d_demod.anchors()) anchor(base + k + a.soft_index, a.sample);
       }
       produced += d_fifo.drain(out + produced, static_cast<size_t>(noutput_items) - produced);
       publish_status();
+    }
+    // Sample-time anchors for the soft symbols written in this call ("gl_sample" tags).
+    const uint64_t written_end = nitems_written(0) + produced;
+    while (d_anchor_count > 0 && d_anchors[d_anchor_head].first < written_end) {
+      const auto& a = d_anchors[d_anchor_head];
+      add_item_tag(0, a.first, d_sample_tag, pmt::from_double(a.second));
+      d_anchor_head = (d_anchor_head + 1) % d_anchors.size();
+      --d_anchor_count;
     }
     if (d_eos_pending && d_fifo.empty() && produced > 0) {
       add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
@@ -92,6 +113,20 @@ class psk_demod_impl : public psk_demod {
   }
 
  private:
+  /// Queues a "gl_sample" tag for output item `offset`: the on-time instant of its symbol as a
+  /// sample position of the recording (the demodulator's input position mapped back through
+  /// the front-end's rate change and delay).
+  void anchor(uint64_t offset, double demod_sample) {
+    if (demod_sample < 0.0) return;
+    if (d_anchor_count == d_anchors.size()) {  // cannot happen: at most 66 per refill
+      d_anchor_head = (d_anchor_head + 1) % d_anchors.size();
+      --d_anchor_count;
+    }
+    d_anchors[(d_anchor_head + d_anchor_count) % d_anchors.size()] = {
+        offset, demod_sample * d_tag_scale + d_tag_offset};
+    ++d_anchor_count;
+  }
+
   void publish_status() {
     const auto& s = d_demod.status();
     psk_demod_status p;
@@ -146,6 +181,10 @@ class psk_demod_impl : public psk_demod {
   const pmt::pmt_t d_port_status = pmt::intern("status"), d_port_lock = pmt::intern("lock"),
                    d_port_ebn0 = pmt::intern("ebn0");
   bool d_eos_pending = false;
+  const pmt::pmt_t d_sample_tag = pmt::intern(kSampleTimeTag);
+  double d_tag_scale = 1.0, d_tag_offset = 0.0;
+  std::array<std::pair<uint64_t, double>, 128> d_anchors{};
+  size_t d_anchor_head = 0, d_anchor_count = 0;
   static constexpr size_t kMaxIn = 65536;  // samples demodulated per call at most
   output_fifo<gd::soft_t> d_fifo{2 * kMaxIn + 64};
   std::vector<gr::tag_t> d_tags;

@@ -1,5 +1,7 @@
 #include "receive_chain.h"
 
+#include "dsp/frontend.h"
+
 #include <gnuradio/blocks/skiphead.h>
 
 #include <cmath>
@@ -53,6 +55,11 @@ ReceiveChain::ReceiveChain(const Profile& profile, const ChainInput& input, fram
     dcfg.start_picoseconds = t0.picoseconds;
     auto dc = demod_config(profile);
     dc.sample_rate = want;
+    // The demodulator's gl_sample tags count samples of the input (the decoder's ERT base):
+    // through the resampler, demodulator position x fs/want minus the resampler's delay.
+    dc.sample_tag_scale = fs / want;
+    dc.sample_tag_offset =
+        (interp != decim) ? -static_cast<double>(::groundlink::dsp::FrontEndConfig{}.resample_semilength) : 0.0;
     demod_ = gr::groundlink::psk_demod::make(dc);
     dcfg.iq_pairs = bits == 2;
     dcfg.sample_period = 1.0 / fs;

@@ -157,6 +157,37 @@ class qa_program_iq(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("--sample-rate", err)
 
+    def test_ert_is_the_physical_arrival_time(self):
+        # Earth-receive time of each frame against the physics of the generated pass: the last
+        # ASM bit of frame k rides QPSK symbol lead_in + k * 10232 + 31 (conv r=1/2: one symbol per
+        # CADU bit; CADU = 4 + 5 x 255 bytes), whose pulse peaks at modulator sample s * sps + 20
+        # (RRC span 10 symbols x 4 samples / 2); the receiver clock, fast by 30 ppm, samples that
+        # instant at recording sample (s * sps + 20) * fs / 8e6 * (1 + 30e-6). The demodulator
+        # consumes its acquisition window without output and resamples 5 Msps to 8: the ERT must
+        # still land on the sample (within half of one), not on a count of soft symbols.
+        import sqlite3
+        for fs in (8e6, 5e6):
+            stem = os.path.join(self.tmp.name, f"ert{int(fs)}")
+            rc, _, err = run("generate", "--frames", "5", "--ebn0", "8", "--lead-in", "30000", "--clock-ppm", "30",
+                             "--sample-rate", str(fs), "--datetime", "2026-01-01T00:00:00Z", "--seed", "3",
+                             "--out", stem)
+            self.assertEqual(rc, 0, err)
+            db = stem + ".sqlite"
+            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                               "--archive", db)
+            self.assertEqual(rc, 0, err)
+            con = sqlite3.connect(db)
+            rows = con.execute("SELECT ert_s, ert_ps, data FROM frames ORDER BY ert_s, ert_ps").fetchall()
+            con.close()
+            self.assertEqual(len(rows), 5)
+            t0 = 1767225600  # 2026-01-01T00:00:00Z
+            for k, (ert_s, ert_ps, data) in enumerate(rows):
+                self.assertEqual(data[2], k, "frames in order, by master channel frame count")
+                sym = 30000 + k * 10232 + 31
+                want = (sym * 4 + 20) * (1 + 30e-6) / 8e6  # seconds after the start
+                got = (ert_s - t0) + ert_ps * 1e-12
+                self.assertLess(abs(got - want) * fs, 0.5, f"fs {fs} frame {k}: ERT {got:.9f} s, arrival {want:.9f} s")
+
     def test_replay_is_deterministic_with_ert(self):
         import sqlite3
         rows = []

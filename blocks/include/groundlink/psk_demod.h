@@ -21,6 +21,12 @@ struct psk_demod_config {
   double sample_rate = 0;           ///< Hz, for status figures in Hz (0 = unknown)
   /// Status messages every this many symbols (0 = none): for displays (GRC LED, number boxes).
   int64_t status_period_symbols = 0;
+  /// "gl_sample" tags (see frame_decoder): each work call tags its first soft symbol with the
+  /// on-time sample position of its symbol, as demodulator input position x scale + offset.
+  /// With a front-end resampler ahead: scale = recording rate / demodulator rate, offset =
+  /// minus the resampler's delay in recording samples; then the tags count recording samples.
+  double sample_tag_scale = 1.0;
+  double sample_tag_offset = 0.0;
 };
 
 struct psk_demod_status {
@@ -35,7 +41,8 @@ GROUNDLINK_API ::groundlink::dsp::PskDemodConfig to_demod_config(const psk_demod
 /*!
  * \brief AGC, RRC matched filter, FFT coarse carrier acquisition, Costas loop (2nd/3rd order),
  * Gardner timing recovery, SNR-scaled soft symbols (positive = 1; QPSK: I then Q).
- * The end-of-stream tag is passed on to the last soft symbol.
+ * The end-of-stream tag is passed on to the last soft symbol; "gl_sample" tags give the sample
+ * time of the soft symbols (acquisition consumes samples without output).
  * With status_period_symbols > 0 the block publishes, every that many symbols and once more at
  * the end of the stream: on "status" a dict (acquiring, carrier_lock, timing_lock, lock,
  * freq_offset_hz, clock_offset_ppm, esn0_db, ebn0_db, symbols); on "lock" the pair

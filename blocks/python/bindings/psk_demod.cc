@@ -19,7 +19,9 @@ void bind_psk_demod(py::module& m) {
       .def_readwrite("acquisition_range", &gl::psk_demod_config::acquisition_range)
       .def_readwrite("code_rate", &gl::psk_demod_config::code_rate)
       .def_readwrite("sample_rate", &gl::psk_demod_config::sample_rate)
-      .def_readwrite("status_period_symbols", &gl::psk_demod_config::status_period_symbols);
+      .def_readwrite("status_period_symbols", &gl::psk_demod_config::status_period_symbols)
+      .def_readwrite("sample_tag_scale", &gl::psk_demod_config::sample_tag_scale)
+      .def_readwrite("sample_tag_offset", &gl::psk_demod_config::sample_tag_offset);
 
   py::class_<gl::psk_demod_status>(m, "psk_demod_status")
       .def_readonly("acquiring", &gl::psk_demod_status::acquiring)
