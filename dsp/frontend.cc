@@ -26,6 +26,8 @@ void FrontEndConfig::validate() const {
     throw std::invalid_argument("FrontEndConfig.update_block must be in [1, 65536]");
   for (double c : doppler_poly_hz)
     if (!std::isfinite(c)) throw std::invalid_argument("FrontEndConfig.doppler_poly_hz must be finite");
+  if (!std::isfinite(doppler_time_offset_s))
+    throw std::invalid_argument("FrontEndConfig.doppler_time_offset_s must be finite");
   if (!doppler_poly_hz.empty() && !doppler_table.empty())
     throw std::invalid_argument("FrontEndConfig: set doppler_poly_hz or doppler_table, not both");
   for (size_t i = 0; i < doppler_table.size(); ++i) {

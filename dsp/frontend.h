@@ -24,6 +24,9 @@ struct FrontEndConfig {
   /// prediction (e.g. from orbit propagation at 1 s steps) comes in. Empty = not used; at most
   /// one of doppler_poly_hz and doppler_table may be set.
   std::vector<std::pair<double, double>> doppler_table;
+  /// Prediction time of the first sample after reset() (s): a chain started part-way into a
+  /// pass (a rebuilt chain, a replay that skips ahead) keeps the pass's Doppler timeline.
+  double doppler_time_offset_s = 0.0;
   unsigned resample_interp = 1;  ///< P of the P/Q rate change, 1..1024
   unsigned resample_decim = 1;   ///< Q, 1..1024
   unsigned resample_semilength = 12;  ///< filter half-length in output samples, 2..64
@@ -66,7 +69,7 @@ class FrontEnd {
   std::vector<std::complex<float>> pend_;  // partial resampler input block (< Q samples)
   size_t pend_fill_ = 0;
   std::complex<double> dc_{0.0, 0.0};
-  double t_ = 0.0;  // seconds since reset
+  double t_ = 0.0;  // prediction time of the current update block (s)
   size_t table_pos_ = 0;  // doppler_table segment that contains t_ (times only increase)
   double shift_at(double t);
 };

@@ -3,6 +3,7 @@
 #include <groundlink/front_end.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "dsp/frontend.h"
 #include "output_fifo.h"
@@ -13,22 +14,29 @@ namespace gd = ::groundlink::dsp;
 class front_end_impl : public front_end {
  public:
   front_end_impl(double sample_rate, unsigned interp, unsigned decim, const std::vector<double>& poly,
-                 bool dc_block)
+                 bool dc_block, const std::vector<double>& table_s, const std::vector<double>& table_hz,
+                 double time_offset_s)
       : gr::block("front_end", gr::io_signature::make(1, 1, sizeof(gr_complex)),
                   gr::io_signature::make(1, 1, sizeof(gr_complex))),
-        d_fe(make_config(sample_rate, interp, decim, poly, dc_block)),
+        d_fe(make_config(sample_rate, interp, decim, poly, dc_block, table_s, table_hz, time_offset_s)),
         d_eos(pmt::intern(kEndOfStreamTag)) {
     d_ratio = static_cast<double>(interp) / decim;
     set_relative_rate(interp, decim);
     set_tag_propagation_policy(TPP_DONT);
   }
   static gd::FrontEndConfig make_config(double fs, unsigned interp, unsigned decim,
-                                        const std::vector<double>& poly, bool dc) {
+                                        const std::vector<double>& poly, bool dc,
+                                        const std::vector<double>& table_s, const std::vector<double>& table_hz,
+                                        double time_offset_s) {
     gd::FrontEndConfig c;
     c.sample_rate_hz = fs;
     c.resample_interp = interp;
     c.resample_decim = decim;
     c.doppler_poly_hz = poly;
+    if (table_s.size() != table_hz.size())
+      throw std::invalid_argument("front_end: doppler_table_s and doppler_table_hz must have the same length");
+    for (size_t i = 0; i < table_s.size(); ++i) c.doppler_table.emplace_back(table_s[i], table_hz[i]);
+    c.doppler_time_offset_s = time_offset_s;
     c.dc_block = dc;
     c.validate();
     return c;
@@ -78,8 +86,11 @@ class front_end_impl : public front_end {
 };
 
 front_end::sptr front_end::make(double sample_rate, unsigned interp, unsigned decim,
-                                const std::vector<double>& poly, bool dc_block) {
-  return gnuradio::make_block_sptr<front_end_impl>(sample_rate, interp, decim, poly, dc_block);
+                                const std::vector<double>& poly, bool dc_block,
+                                const std::vector<double>& table_s, const std::vector<double>& table_hz,
+                                double time_offset_s) {
+  return gnuradio::make_block_sptr<front_end_impl>(sample_rate, interp, decim, poly, dc_block, table_s,
+                                                   table_hz, time_offset_s);
 }
 
 }  // namespace gr::groundlink

@@ -103,6 +103,12 @@ class psk_demod_impl : public psk_demod {
       d_anchor_head = (d_anchor_head + 1) % d_anchors.size();
       --d_anchor_count;
     }
+    if (d_eos_pending && d_fifo.empty() && produced == 0 && noutput_items >= d_bits) {
+      // The recording ended with nothing to demodulate (no signal found): one erased symbol
+      // carries the end-of-stream tag on, so the decoder downstream still finishes.
+      std::fill(out, out + d_bits, gd::soft_t{0});
+      produced = static_cast<size_t>(d_bits);
+    }
     if (d_eos_pending && d_fifo.empty() && produced > 0) {
       add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
       d_eos_pending = false;

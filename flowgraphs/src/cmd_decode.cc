@@ -14,6 +14,7 @@
 #include "chain_config.h"
 #include "cli.h"
 #include "commands.h"
+#include "doppler.h"
 #include "pass_pipeline.h"
 #include "profile.h"
 #include "receive_chain.h"
@@ -85,6 +86,8 @@ int cmd_decode(int argc, char** argv) {
              {"sle-linger", "SECONDS", "with --sle: keep serving after the pass (-1: until SIGINT/SIGTERM)", "-1"},
              {"cltu-out", "FILE", "with --sle: append CLTUs accepted by FCLTU instances, one per line in hex", ""},
              {"realtime", "", "pace the replay at the recording's sample rate (default: as fast as possible)", ""},
+             {"doppler", "FILE", "IQ: remove the carrier's Doppler from a pass prediction (lines 'time Hz'; time in s from the start or ISO 8601 UTC)", ""},
+             {"doppler-poly", "C0,C1,..", "IQ: remove the Doppler f(t) = c0 + c1 t + c2 t^2 ... (Hz, t in s from the start)", ""},
              {"no-progress", "", "no progress line on stderr (it is shown only when stderr is a terminal)", ""}});
   if (!args.parse(argc, argv)) return kExitOk;
   if (!args.has("profile")) throw UsageError("--profile is required (known: see flowgraphs/profiles)");
@@ -135,6 +138,14 @@ int cmd_decode(int argc, char** argv) {
   in.realtime = args.has("realtime");
   if (in.kind == ChainInput::Kind::iq_file && !(fs > 0))
     throw UsageError("--sample-rate is required for raw " + format + " input");
+  if (args.has("doppler") || args.has("doppler-poly")) {
+    if (in.kind != ChainInput::Kind::iq_file)
+      throw UsageError("--doppler/--doppler-poly apply to IQ recordings (the front-end), not to " + format);
+    if (args.has("doppler") && args.has("doppler-poly"))
+      throw UsageError("--doppler and --doppler-poly: give one Doppler prediction, not both");
+    if (args.has("doppler")) in.doppler_table = load_doppler_table(args.get("doppler"), t0);
+    else in.doppler_poly_hz = parse_doppler_poly(args.get("doppler-poly"));
+  }
   // Destroyed in reverse: the chain (feeding the pipeline) first, then the pipeline, whose SLE
   // consumer thread must end before the provider it feeds is destroyed.
   std::unique_ptr<sle::SleProvider> provider;

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "monitor.h"
+#include "doppler.h"
 #include "pass_pipeline.h"
 #include "receive_chain.h"
 #include "sigmf.h"
@@ -260,10 +261,14 @@ class Station {
     // An SDR gives no time stamps here: the pass starts at the system clock as the stream is
     // about to start (the chain starts right after it is built).
     if (in.kind == ChainInput::Kind::block) start = now_timestamp();
+    // Doppler pre-compensation from the pass prediction (times relative to the pass start).
+    ChainInput input = in;
+    if (!s.doppler_file.empty()) input.doppler_table = load_doppler_table(s.doppler_file, start);
+    input.doppler_poly_hz = s.doppler_poly;
     auto* pipeline = pipeline_.get();
     std::unique_ptr<ReceiveChain> chain;
     try {
-      chain = std::make_unique<ReceiveChain>(cfg_.profile, in, start, [this, pipeline](const framing::Frame& f) {
+      chain = std::make_unique<ReceiveChain>(cfg_.profile, input, start, [this, pipeline](const framing::Frame& f) {
         frames_[static_cast<int>(f.quality) % 3]->inc();
         pipeline->on_frame(f);
       });

@@ -92,10 +92,22 @@ ReceiveChain::ReceiveChain(const Profile& profile, const ChainInput& input, fram
       tb_->connect(rotator_, 0, gain_, 0);
       head = gain_;
     }
-    if (interp != decim) {
-      auto fe = gr::groundlink::front_end::make(fs, static_cast<unsigned>(interp), static_cast<unsigned>(decim));
-      tb_->connect(head, 0, fe, 0);
-      head = fe;
+    const bool doppler = !input.doppler_poly_hz.empty() || !input.doppler_table.empty();
+    if (interp != decim || doppler) {
+      std::vector<double> ts, fs_hz;
+      for (const auto& [t, f] : input.doppler_table) {
+        ts.push_back(t);
+        fs_hz.push_back(f);
+      }
+      try {
+        auto fe = gr::groundlink::front_end::make(fs, static_cast<unsigned>(interp), static_cast<unsigned>(decim),
+                                                  input.doppler_poly_hz, true, ts, fs_hz,
+                                                  static_cast<double>(input.skip_samples) / fs);
+        tb_->connect(head, 0, fe, 0);
+        head = fe;
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("Doppler prediction: ") + e.what());
+      }
     }
     tb_->connect(head, 0, demod_, 0);
     tb_->connect(demod_, 0, dec_, 0);

@@ -19,6 +19,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "framing/frame.h"
 #include "profile.h"
@@ -40,6 +42,11 @@ struct ChainInput {
   bool digital_tuning = false;
   double freq_shift_hz = 0;
   double gain_db = 0;
+  /// Doppler pre-compensation in the front-end (IQ inputs): a polynomial f(t) = c0 + c1 t + ...
+  /// or a prediction table of (t, Hz), t in seconds from the pass start (the recording's first
+  /// sample, before skip_samples). At most one of the two.
+  std::vector<double> doppler_poly_hz;
+  std::vector<std::pair<double, double>> doppler_table;
 };
 
 /// Live figures of a running chain (read from any thread).

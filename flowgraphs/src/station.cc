@@ -1,5 +1,6 @@
 #include "station.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -47,6 +48,25 @@ StationConfig parse_station(const std::string& yaml_text, const std::string& ori
   c.source.format = src.str("format", "", {"", "cf32", "cs16", "cs8"});
   c.source.realtime = src.boolean("realtime", false);
   c.source.start_time = src.str("start_time", "");
+  c.source.doppler_file = src.str("doppler_file", "");
+  if (src.has("doppler_poly")) {
+    const YAML::Node poly = src.raw("doppler_poly");
+    if (!poly.IsSequence() || poly.size() < 1 || poly.size() > 8)
+      src.fail(src.field("doppler_poly"), "must be a list of 1 to 8 numbers (Hz, Hz/s, Hz/s^2, ...)");
+    for (size_t i = 0; i < poly.size(); ++i) {
+      double v = 0;
+      try {
+        v = poly[i].as<double>();
+      } catch (const YAML::Exception&) {
+        src.fail(src.field("doppler_poly") + "[" + std::to_string(i) + "]", "must be a number (Hz/s^" + std::to_string(i) + ")");
+      }
+      if (!std::isfinite(v))
+        src.fail(src.field("doppler_poly") + "[" + std::to_string(i) + "]", "must be finite");
+      c.source.doppler_poly.push_back(v);
+    }
+  }
+  if (!c.source.doppler_file.empty() && !c.source.doppler_poly.empty())
+    src.fail(src.field("doppler_file"), "and doppler_poly: give one Doppler prediction, not both");
   if (c.source.type == "file" && c.source.file.empty()) src.fail(src.field("file"), "is required when type is file");
   if (c.source.type != "file" && !(c.source.sample_rate > 0))
     src.fail(src.field("sample_rate"), "is required for an SDR source (Hz, > 0)");

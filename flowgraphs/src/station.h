@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -22,6 +23,10 @@ struct SourceConfig {
   std::string format;           ///< type file: cf32 | cs16 | cs8 (default from SigMF)
   bool realtime = false;        ///< type file: pace at the sample rate
   std::string start_time;       ///< type file, raw: pass start (ISO 8601 UTC)
+  /// Doppler pre-compensation: a pass prediction file (lines "time Hz", time in s from the
+  /// pass start or ISO 8601 UTC) or a polynomial (Hz, Hz/s, ...); at most one.
+  std::string doppler_file;
+  std::vector<double> doppler_poly;
 };
 
 struct StationConfig {

@@ -188,6 +188,43 @@ class qa_program_iq(unittest.TestCase):
                 got = (ert_s - t0) + ert_ps * 1e-12
                 self.assertLess(abs(got - want) * fs, 0.5, f"fs {fs} frame {k}: ERT {got:.9f} s, arrival {want:.9f} s")
 
+    def test_doppler_prediction(self):
+        # 150 kHz of Doppler (7.5 % of the symbol rate, beyond the demodulator's +-2 % acquisition
+        # range) falling at 20 kHz/s: only the front-end's pre-compensation from the pass
+        # prediction brings it in, as a table (ISO 8601 times) or a polynomial.
+        stem = os.path.join(self.tmp.name, "doppler")
+        rc, _, err = run("generate", "--frames", "10", "--ebn0", "6", "--lead-in", "6000", "--freq-offset", "150000",
+                         "--doppler-rate", "-20000", "--datetime", "2026-01-01T00:00:00Z", "--out", stem)
+        self.assertEqual(rc, 0, err)
+        rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(last_json(out)["frames_good"], 0, "150 kHz off must be out of the acquisition range")
+        pred = os.path.join(self.tmp.name, "pass.txt")
+        with open(pred, "w") as f:
+            f.write("# time (UTC), predicted downlink offset (Hz)\n"
+                    "2026-01-01T00:00:00Z, 150000\n2026-01-01T00:00:00.5Z, 140000\n2026-01-01T00:00:01Z, 130000\n")
+        rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                           "--doppler", pred)
+        self.assertEqual(rc, 0, err)
+        s = last_json(out)
+        self.assertEqual(s["frames_good"], 10)
+        self.assertLess(abs(s["freq_offset_hz"]), 2000, "the demodulator sees only the prediction's residual")
+        rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                           "--doppler-poly", "150000,-20000")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(last_json(out)["frames_good"], 10)
+        with open(pred, "w") as f:
+            f.write("0 150000\n0 140000\n")
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                         "--doppler", pred)
+        self.assertEqual(rc, 2)
+        self.assertIn("pass.txt:2", err)
+        self.assertIn("increase", err)
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                         "--doppler-poly", "150000,fast")
+        self.assertEqual(rc, 2)
+        self.assertIn("'fast'", err)
+
     def test_replay_is_deterministic_with_ert(self):
         import sqlite3
         rows = []

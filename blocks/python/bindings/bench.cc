@@ -65,5 +65,6 @@ void bind_bench(py::module& m) {
   py::class_<gl::front_end, gr::block, gr::basic_block, std::shared_ptr<gl::front_end>>(m, "front_end")
       .def(py::init(&gl::front_end::make), py::arg("sample_rate"), py::arg("interp") = 1u,
            py::arg("decim") = 1u, py::arg("doppler_poly_hz") = std::vector<double>{},
-           py::arg("dc_block") = true);
+           py::arg("dc_block") = true, py::arg("doppler_table_s") = std::vector<double>{},
+           py::arg("doppler_table_hz") = std::vector<double>{}, py::arg("doppler_time_offset_s") = 0.0);
 }
