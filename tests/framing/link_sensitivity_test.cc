@@ -15,6 +15,7 @@
 #include <complex>
 #include <cstdio>
 #include <map>
+#include <random>
 #include <vector>
 
 #include "dsp/channel.h"
@@ -45,6 +46,10 @@ struct LinkCase {
   double doppler_hz_s = -10e3;           ///< X-band LEO near zenith: ~10 kHz/s
   double phase = 0.5;                    ///< rad
   double clock_ppm = 50.0;
+  /// Idle symbols (random data, no ASM) before the first frame: a pass's carrier is up before
+  /// the spacecraft's frames reach the ground, so the sensitivity points measure tracking, and
+  /// the acquisition test (lead 0) measures what acquisition costs.
+  size_t lead_symbols = 16384;
 };
 
 struct LinkCount {
@@ -128,6 +133,8 @@ LinkCount run_pass(const LinkCase& lc) {
   };
 
   std::vector<uint8_t> bits;
+  std::mt19937_64 idle(lc.seed * 31 + 7);
+  for (size_t i = 0; i < lc.lead_symbols * bps; ++i) bits.push_back(idle() & 1u);
   std::vector<std::complex<float>> tx, rx;
   std::vector<dsp::soft_t> soft;
   auto push = [&](bool last) {
@@ -199,7 +206,7 @@ void expect_within(dsp::PskModulation m, double ebn0, double margin, uint64_t se
 }  // namespace
 
 // Genie FER ~1e-2 point of this code and decoder: see the README's Sensitivity section (sweep).
-constexpr double kGenieFer1e2Db = 2.3;
+constexpr double kGenieFer1e2Db = 2.25;
 
 TEST(LinkSensitivity, QpskImpairedWithin0p2dBOfGenie) {
   expect_within(dsp::PskModulation::qpsk, kGenieFer1e2Db, 0.2, 100);
@@ -222,6 +229,7 @@ TEST(LinkSensitivity, AcquisitionLosesAtMostTwoFramesAt4dB) {
     c.modulation = m;
     c.ebn0_db = 4.0;
     c.frames = 40;
+    c.lead_symbols = 0;
     c.seed = 400 + static_cast<uint64_t>(m);
     const LinkCount r = run_pass(c);
     std::printf("[%s acquisition] first frame recovered: #%zu, %zu/%zu good, lock at symbol %llu\n", name(m),
