@@ -58,18 +58,42 @@ void Agc::process(const std::complex<float>* in, std::complex<float>* out, size_
 float Agc::update_block(const std::complex<float>* in, std::complex<float>* out, size_t n) {
   const float* x = reinterpret_cast<const float*>(in);
   float* y = reinterpret_cast<float*>(out);
-  float acc = 0.0f;
-  size_t bad = 0;
-  for (size_t i = 0; i < n; ++i) {
+  // Eight independent partial sums (a fixed order, so the result does not depend on the
+  // machine): a single running float sum is a chain of dependent adds, one per sample, which
+  // the compiler may not reorder; eight lanes vectorise and leave the adds' latency hidden.
+  constexpr size_t kLanes = 8;
+  float acc8[kLanes] = {};
+  uint32_t bad8[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      float a = x[2 * (i + l)], b = x[2 * (i + l) + 1];
+      const float p = a * a + b * b;
+      const bool ok = p < 1e36f;  // false for NaN, Inf and float-overflowing power
+      a = ok ? a : 0.0f;
+      b = ok ? b : 0.0f;
+      bad8[l] += ok ? 0u : 1u;
+      acc8[l] += ok ? p : 0.0f;
+      y[2 * (i + l)] = a;
+      y[2 * (i + l) + 1] = b;
+    }
+  }
+  for (size_t l = 0; i < n; ++i, ++l) {
     float a = x[2 * i], b = x[2 * i + 1];
     const float p = a * a + b * b;
-    const bool ok = p < 1e36f;  // false for NaN, Inf and float-overflowing power
+    const bool ok = p < 1e36f;
     a = ok ? a : 0.0f;
     b = ok ? b : 0.0f;
-    bad += ok ? 0 : 1;
-    acc += ok ? p : 0.0f;
+    bad8[l] += ok ? 0u : 1u;
+    acc8[l] += ok ? p : 0.0f;
     y[2 * i] = a;
     y[2 * i + 1] = b;
+  }
+  float acc = 0.0f;
+  size_t bad = 0;
+  for (size_t l = 0; l < kLanes; ++l) {
+    acc += acc8[l];
+    bad += bad8[l];
   }
   nonfinite_ += bad;
   const double p = static_cast<double>(acc) / static_cast<double>(n);
