@@ -70,7 +70,7 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   p.modulation.symbol_rate = mod.num("symbol_rate", 1.0e6, 1.0, 1.0e9);
   p.modulation.rolloff = mod.num("rolloff", 0.35, 0.1, 1.0);
   p.modulation.samples_per_symbol = mod.integer("samples_per_symbol", 4, 2, 8);
-  p.modulation.carrier_loop_bw = mod.num("carrier_loop_bw", 0.005, 1e-5, 0.05);
+  p.modulation.carrier_loop_bw = mod.num("carrier_loop_bw", p.modulation.carrier_loop_bw, 1e-5, 0.05);
   p.modulation.timing_loop_bw = mod.num("timing_loop_bw", 0.001, 1e-5, 0.02);
   p.modulation.acquisition_range = mod.num("acquisition_range", 0.02, 0.0, 0.25);
   mod.finish();

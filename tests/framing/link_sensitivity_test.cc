@@ -151,8 +151,10 @@ LinkCount run_pass(const LinkCase& lc) {
       mod.modulate_bits(bits.data(), bits.size(), tx);
       if (last) mod.flush(tx);
       ch.process(tx.data(), tx.size(), rx);
-      soft.resize(demod.max_output(rx.size()));
-      soft.resize(demod.process(rx.data(), rx.size(), soft.data()));
+      soft.resize(demod.max_output(rx.size()) + demod.max_flush_output());
+      size_t n = demod.process(rx.data(), rx.size(), soft.data());
+      if (last) n += demod.flush(soft.data() + n);  // the end of the recording
+      soft.resize(n);
     }
     dec.process(soft.data(), soft.size(), on_frame);
     bits.clear();
