@@ -91,6 +91,7 @@ class frame_decoder_impl : public frame_decoder {
     return c;
   }
   bool finished() const override { return d_finished; }
+  void set_sample_clock(std::shared_ptr<sample_clock> clock) override { d_clock = std::move(clock); }
 
   int work(int noutput_items, gr_vector_const_void_star& input_items, gr_vector_void_star&) override {
     const auto* in = static_cast<const gd::soft_t*>(input_items[0]);
@@ -135,6 +136,8 @@ class frame_decoder_impl : public frame_decoder {
       const Anchor& a = d_anchors[(d_anchor_next - 1 - k) % kAnchors];
       if (a.offset <= index && d_sample_period_ps > 0 && d_soft_per_sample > 0) {
         const long double sample = a.sample + (index - a.offset) / static_cast<long double>(d_soft_per_sample);
+        gf::Timestamp hw;
+        if (d_clock && d_clock->time_of(sample, d_sample_period_ps * 1e-12L, hw)) return hw;
         return d_start.plus_ps(static_cast<int64_t>(sample * d_sample_period_ps + 0.5L));
       }
     }
@@ -152,6 +155,7 @@ class frame_decoder_impl : public frame_decoder {
   long double d_soft_period_ps = 0, d_sample_period_ps = 0;
   double d_soft_per_sample = 0;
   bool d_iq_pairs = false;
+  std::shared_ptr<sample_clock> d_clock;
   gf::Frame d_frame;
   std::vector<gr::tag_t> d_time_tags;
   pmt::pmt_t d_sample_tag = pmt::intern(kSampleTimeTag);

@@ -464,6 +464,9 @@ class Station {
       const ChainStatus s = chain_->status();
       j["chain"] = {{"samples_read", s.samples_read},
                     {"samples_total", s.samples_total},
+                    {"time_source", cfg_.source.type == "file" ? "recording"
+                                    : s.hardware_time_tags > 0 ? "hardware (rx_time)"
+                                                               : "system clock"},
                     {"skip_samples", chain_->input().skip_samples},
                     {"frames_good", s.decoder.frames_good},
                     {"frames_bad", s.decoder.frames_bad},

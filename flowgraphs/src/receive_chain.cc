@@ -84,6 +84,12 @@ ReceiveChain::ReceiveChain(const Profile& profile, const ChainInput& input, fram
     } else {
       if (!input.block) throw std::invalid_argument("receive chain: no source block");
       head = input.block;
+      // An SDR's rx_time tags (first sample, and after each overflow) time the frames.
+      clock_ = gr::groundlink::sample_clock::make();
+      probe_ = gr::groundlink::hardware_time_probe::make(clock_);
+      dec_->set_sample_clock(clock_);
+      tb_->connect(head, 0, probe_, 0);
+      head = probe_;
     }
     if (input.digital_tuning) {
       rotator_ = gr::blocks::rotator_cc::make(kTwoPi * input.freq_shift_hz / fs);
@@ -152,6 +158,7 @@ ChainStatus ReceiveChain::status() const {
   ChainStatus s;
   s.decoder = dec_->counters();
   s.finished = dec_->finished();
+  if (probe_) s.hardware_time_tags = probe_->tags_seen();
   if (iq_) {
     s.samples_read = iq_->samples_read();
     s.samples_total = iq_->samples_total();

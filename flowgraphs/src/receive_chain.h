@@ -11,6 +11,7 @@
 #include <gnuradio/blocks/throttle.h>
 #include <gnuradio/top_block.h>
 #include <groundlink/frame_decoder.h>
+#include <groundlink/hardware_time.h>
 #include <groundlink/front_end.h>
 #include <groundlink/iq_file_source.h>
 #include <groundlink/psk_demod.h>
@@ -56,6 +57,7 @@ struct ChainStatus {
   double ebn0_db = 0, freq_offset_hz = 0;
   gr::groundlink::frame_decoder_counters decoder;
   bool finished = false;  ///< the end of the input went through the decoder (file inputs)
+  uint64_t hardware_time_tags = 0;  ///< SDR input: rx_time tags seen (0: ERT from the system clock)
 };
 
 class ReceiveChain {
@@ -97,6 +99,8 @@ class ReceiveChain {
   gr::groundlink::soft_file_source::sptr soft_;
   gr::blocks::rotator_cc::sptr rotator_;
   gr::blocks::multiply_const_cc::sptr gain_;
+  gr::groundlink::sample_clock::sptr clock_;          ///< SDR input: rx_time points
+  gr::groundlink::hardware_time_probe::sptr probe_;
   gr::groundlink::psk_demod::sptr demod_;
   gr::groundlink::frame_decoder::sptr dec_;
   bool started_ = false, stopped_ = false;

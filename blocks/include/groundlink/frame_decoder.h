@@ -3,6 +3,7 @@
 
 #include <gnuradio/sync_block.h>
 #include <groundlink/api.h>
+#include <groundlink/hardware_time.h>
 
 #include <functional>
 #include <string>
@@ -69,6 +70,9 @@ class GROUNDLINK_API frame_decoder : virtual public gr::sync_block {
   virtual frame_decoder_counters counters() const = 0;
   /// True once the end-of-stream tag was consumed and the chain flushed.
   virtual bool finished() const = 0;
+  /// Hardware timestamps (hardware_time.h): with points in the clock, a frame's ERT comes from
+  /// them and its sample position instead of from the configured pass start. Call before start.
+  virtual void set_sample_clock(std::shared_ptr<sample_clock> clock) = 0;
 };
 
 }  // namespace gr::groundlink

@@ -48,5 +48,15 @@ void bind_frame_decoder(py::module& m) {
              std::shared_ptr<gl::frame_decoder>>(m, "frame_decoder")
       .def(py::init(&gl::frame_decoder::make), py::arg("config"))
       .def("counters", &gl::frame_decoder::counters)
-      .def("finished", &gl::frame_decoder::finished);
+      .def("finished", &gl::frame_decoder::finished)
+      .def("set_sample_clock", &gl::frame_decoder::set_sample_clock, py::arg("clock"));
+
+  py::class_<gl::sample_clock, std::shared_ptr<gl::sample_clock>>(m, "sample_clock")
+      .def(py::init(&gl::sample_clock::make))
+      .def("points", &gl::sample_clock::points);
+
+  py::class_<gl::hardware_time_probe, gr::sync_block, gr::block, gr::basic_block,
+             std::shared_ptr<gl::hardware_time_probe>>(m, "hardware_time_probe")
+      .def(py::init(&gl::hardware_time_probe::make), py::arg("clock"))
+      .def("tags_seen", &gl::hardware_time_probe::tags_seen);
 }
