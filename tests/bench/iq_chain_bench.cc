@@ -28,6 +28,7 @@
 #include "dsp/psk_modulator.h"
 #include "framing/phase_ambiguity.h"
 #include "framing/transmitter.h"
+#include "concatenated_link.h"
 
 using namespace groundlink;
 
@@ -128,21 +129,6 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-framing::AmbiguityResolverConfig decoder_config() {
-  framing::AmbiguityResolverConfig rc;
-  rc.iq_pairs = true;
-  auto& c = rc.chain;
-  c.coding = framing::ChannelCoding::conv;
-  c.frame.format = framing::FrameFormat::tm;
-  c.frame.frame_length = kFrameLen;
-  c.frame.derandomize = true;
-  c.frame.fecf = true;
-  dsp::RsConfig rs;
-  rs.interleave = 5;
-  c.frame.rs = rs;
-  return rc;
-}
-
 void BM_groundlink_iq_to_frames_qpsk_rs5_2threads(benchmark::State& state) {
   const unsigned sps = static_cast<unsigned>(state.range(0));
   const Pass& p = pass(sps);
@@ -154,7 +140,7 @@ void BM_groundlink_iq_to_frames_qpsk_rs5_2threads(benchmark::State& state) {
   double cpu_demod = 0, cpu_decode = 0;
   for (auto _ : state) {
     dsp::PskDemodulator demod(dc);
-    framing::AmbiguityResolvingDecoder dec(decoder_config());
+    framing::AmbiguityResolvingDecoder dec(groundlink::test::concatenated_decoder_config(true));
     SoftRing ring(16, demod.max_output(kBlock));
     // CPU time is summed over the process() calls only: the waits at the ring spin.
     std::thread producer([&] {

@@ -24,6 +24,7 @@
 #include "dsp/soft_channel.h"
 #include "framing/phase_ambiguity.h"
 #include "framing/transmitter.h"
+#include "concatenated_link.h"
 
 using namespace groundlink;
 
@@ -60,21 +61,6 @@ struct LinkCount {
   framing::DecoderChainStats stats;
   dsp::PskDemodStatus demod;
 };
-
-framing::AmbiguityResolverConfig decoder_config(bool iq_pairs) {
-  framing::AmbiguityResolverConfig rc;
-  rc.iq_pairs = iq_pairs;
-  auto& c = rc.chain;
-  c.coding = framing::ChannelCoding::conv;
-  c.frame.format = framing::FrameFormat::tm;
-  c.frame.frame_length = kFrameLen;
-  c.frame.derandomize = true;
-  c.frame.fecf = true;
-  dsp::RsConfig rs;
-  rs.interleave = 5;
-  c.frame.rs = rs;
-  return rc;
-}
 
 LinkCount run_pass(const LinkCase& lc) {
   framing::FrameGeneratorConfig gc;
@@ -115,7 +101,7 @@ LinkCount run_pass(const LinkCase& lc) {
   sc.info_bits_per_symbol = kRate;
   sc.seed = lc.seed * 104729 + 5;
   dsp::SoftAwgnChannel genie(sc);
-  framing::AmbiguityResolvingDecoder dec(decoder_config(!lc.genie && bps == 2));
+  framing::AmbiguityResolvingDecoder dec(groundlink::test::concatenated_decoder_config(!lc.genie && bps == 2));
 
   LinkCount r;
   std::map<std::vector<uint8_t>, size_t> pending;  // sent, not yet recovered -> index
