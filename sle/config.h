@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sle/credentials.h"
 #include "sle/pdu.h"
 #include "sle/tml_endpoint.h"
 
@@ -18,6 +20,10 @@ AuthMode auth_mode_from_string(const std::string& s);  ///< "none" / "bind" / "a
 struct PeerConfig {
   std::string id;                  ///< initiator identifier (user name)
   std::vector<uint8_t> password;   ///< ISP1 password octets
+  /// Hash of this peer's credentials (ISP1 annex: SHA-1 before v5, SHA-256 from v5 — but deployed
+  /// v5 peers also use SHA-1). nullopt = accept what the peer sends and answer with the same.
+  /// A set value is required of the peer and used for our credentials.
+  std::optional<HashAlgorithm> hash;
 };
 
 struct ServiceInstanceConfig {

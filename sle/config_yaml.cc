@@ -70,6 +70,11 @@ ServiceInstanceConfig instance_from(const YAML::Node& n, const std::string& path
       PeerConfig p;
       p.id = get<std::string>(users[i], "id", up, "");
       p.password = hex(users[i], "password", up);
+      try {
+        p.hash = hash_from_string(get<std::string>(users[i], "hash", up, "auto"));
+      } catch (const std::invalid_argument& e) {
+        bad(up + ".hash", e.what());
+      }
       c.users.push_back(std::move(p));
     }
   }
@@ -158,6 +163,11 @@ UserConfig user_config_from_yaml(const YAML::Node& n) {
   if (u.version < 1 || u.version > 5) bad(path + ".version", "outside 1..5");
   u.auth = auth_from(get<std::string>(n, "auth", path, "none"), path + ".auth");
   u.heartbeat_s = static_cast<uint16_t>(get<int>(n, "heartbeat_s", path, u.heartbeat_s));
+  try {
+    u.hash = hash_from_string(get<std::string>(n, "hash", path, "auto"));
+  } catch (const std::invalid_argument& e) {
+    bad(path + ".hash", e.what());
+  }
   u.dead_factor = static_cast<uint16_t>(get<int>(n, "dead_factor", path, u.dead_factor));
   u.return_timeout_ms = get<int>(n, "return_timeout_ms", path, u.return_timeout_ms);
   try {

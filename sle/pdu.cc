@@ -1,5 +1,6 @@
 #include "sle/pdu.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -175,14 +176,17 @@ RequestedGvcid read_gvcid_body(BerReader& in) {
   in.expect_end("GvcId");
   return g;
 }
-void write_gvcid(BerWriter& w, const RequestedGvcid& g) {
-  w.sequence();
+void write_gvcid_body(BerWriter& w, const RequestedGvcid& g) {
   w.integer(g.scid);
   w.integer(g.tfvn);
   if (g.master_channel)
     w.null(kCtx, 0);
   else
     w.integer(kCtx, 1, g.vcid);
+}
+void write_gvcid(BerWriter& w, const RequestedGvcid& g) {
+  w.sequence();
+  write_gvcid_body(w, g);
   w.end();
 }
 
@@ -271,8 +275,14 @@ SyncNotification dec_sync(const Tlv& item) {
   return s;
 }
 
-// GET-PARAMETER positive result choice tags per service.
-int par_choice_tag(ServiceType s, int name) {
+}  // namespace
+
+// GET-PARAMETER positive result choice tags per service and SLE version. The CHOICEs were
+// renumbered between versions: RAF and RCF v5 (911.1-B-4 / 911.2-B-3) add parPermittedFrameQuality
+// [6] and parMinReportingCycle [7] (RCF: [7]) to the v1..v4 choices; CLTU v1..v3 (912.1-B-1/2)
+// numbers its twelve parameters [0]..[11] in its own order, v4 renumbers them into [0]..[18] and
+// v5 (912.1-B-4) adds parMinReportingCycle [19].
+int parameter_choice(ServiceType s, int version, int name) {
   if (s == ServiceType::rtn_all_frames) {
     switch (name) {
       case param::kBufferSize: return 0;
@@ -281,8 +291,8 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kReportingCycle: return 3;
       case param::kRequestedFrameQuality: return 4;
       case param::kReturnTimeoutPeriod: return 5;
-      case param::kPermittedFrameQuality: return 6;
-      case param::kMinReportingCycle: return 7;
+      case param::kPermittedFrameQuality: return version >= 5 ? 6 : -1;
+      case param::kMinReportingCycle: return version >= 5 ? 7 : -1;
     }
   } else if (s == ServiceType::rtn_ch_frames) {
     switch (name) {
@@ -293,11 +303,25 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kReportingCycle: return 4;
       case param::kRequestedGvcid: return 5;
       case param::kReturnTimeoutPeriod: return 6;
-      case param::kMinReportingCycle: return 7;
+      case param::kMinReportingCycle: return version >= 5 ? 7 : -1;
     }
-  }
-  if (s == ServiceType::fwd_cltu) {
-    switch (name) {
+  } else if (s == ServiceType::fwd_cltu && version <= 3) {
+    switch (name) {  // CltuGetParameterV1toV3
+      case param::kBitLockRequired: return 0;
+      case param::kExpectedSlduId: return 1;
+      case param::kExpectedEventInvocationId: return 2;
+      case param::kSubcarrierToBitRateRatio: return 3;
+      case param::kDeliveryMode: return 4;
+      case param::kMaximumSlduLength: return 5;
+      case param::kModulationFrequency: return 6;
+      case param::kModulationIndex: return 7;
+      case param::kPlopInEffect: return 8;
+      case param::kReportingCycle: return 9;
+      case param::kReturnTimeoutPeriod: return 10;
+      case param::kRfAvailableRequired: return 11;
+    }
+  } else if (s == ServiceType::fwd_cltu) {
+    switch (name) {  // CltuGetParameterV4 ([0]..[18]) and CltuGetParameter (v5, + [19])
       case param::kAcquisitionSequenceLength: return 0;
       case param::kBitLockRequired: return 1;
       case param::kClcwGlobalVcid: return 2;
@@ -317,20 +341,32 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kReturnTimeoutPeriod: return 16;
       case param::kRfAvailableRequired: return 17;
       case param::kSubcarrierToBitRateRatio: return 18;
-      case param::kMinReportingCycle: return 19;
+      case param::kMinReportingCycle: return version >= 5 ? 19 : -1;
     }
   }
   return -1;
 }
 
-ParameterValue dec_par_value(BerReader& r, ServiceType service) {
+namespace {
+
+// Version 0 (not known to the decoder): the choice must fit one of the version layouts.
+bool choice_matches(ServiceType s, int version, int name, uint32_t tag) {
+  if (version > 0) return parameter_choice(s, version, name) == static_cast<int>(tag);
+  for (int v : {5, 4, 3})
+    if (parameter_choice(s, v, name) == static_cast<int>(tag)) return true;
+  return false;
+}
+
+ParameterValue dec_par_value(BerReader& r, ServiceType service, int version) {
   const Tlv c = r.read();
   r.expect_end("GetParameter result");
   if (c.cls != kCtx || !c.constructed) fail("bad GetParameter choice");
   BerReader in(c, 4);
   ParameterValue p;
   p.name = static_cast<int>(read_int(in, "parameterName"));
-  if (par_choice_tag(service, p.name) != static_cast<int>(c.number)) fail("parameter name does not match its choice");
+  if (!choice_matches(service, version, p.name, c.number))
+    fail("parameter " + std::to_string(p.name) + " in choice [" + std::to_string(c.number) + "] of version " +
+         std::to_string(version));
   const Tlv v = in.read();
   in.expect_end("parameter");
   switch (p.name) {
@@ -351,21 +387,26 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service) {
       break;
     }
     case param::kRequestedGvcid: {
-      if (v.universal(tag::kSequence)) {
+      // v1..v4: GvcId; v5: RequestedGvcId ::= CHOICE { gvcid [0] GvcId, undefined [1] NULL }.
+      if (v.universal(tag::kSequence) && version < 5) {
         BerReader g(v, 5);
         p.gvcid_set.push_back(read_gvcid_body(g));
-      } else if (v.ctx(0) && v.constructed) {  // v5 RequestedGvcId CHOICE { gvcid [0], undefined [1] }
+      } else if (v.ctx(0) && v.constructed && (version == 0 || version >= 5)) {
         BerReader g(v, 5);
         p.gvcid_set.push_back(read_gvcid_body(g));
-      } else if (v.ctx(1)) {
+      } else if (v.ctx(1) && (version == 0 || version >= 5)) {
+        BerReader::null(v, "requestedGvcid.undefined");
         p.absent = true;
       } else {
         fail("bad requestedGvcid");
       }
       break;
     }
-    case param::kPermittedGvcidSet: {  // SEQUENCE OF MasterChannelComposition
-      if (!v.universal(tag::kSequence)) fail("bad permittedGvcidSet");
+    case param::kPermittedGvcidSet: {
+      // v1..v4 GvcIdSetV1toV4 ::= SEQUENCE OF; v5 GvcIdSet ::= SET OF MasterChannelComposition.
+      const bool ok = version == 0 ? (v.universal(tag::kSequence) || v.universal(tag::kSet))
+                                   : v.universal(version >= 5 ? tag::kSet : tag::kSequence);
+      if (!ok) fail("bad permittedGvcidSet");
       BerReader s(v, 5);
       while (!s.at_end()) {
         BerReader mc = s.enter(s.expect(kUni, tag::kSequence, "MasterChannelComposition"));
@@ -398,9 +439,11 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service) {
   return p;
 }
 
-void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service) {
-  const int t = par_choice_tag(service, p.name);
-  if (t < 0) throw std::invalid_argument("GET-PARAMETER: parameter " + std::to_string(p.name) + " not in this service");
+void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service, int version) {
+  const int t = parameter_choice(service, version, p.name);
+  if (t < 0)
+    throw std::invalid_argument("GET-PARAMETER: parameter " + std::to_string(p.name) + " not in " +
+                                to_string(service) + " version " + std::to_string(version));
   w.begin(kCtx, static_cast<uint32_t>(t));
   w.integer(p.name);
   switch (p.name) {
@@ -416,26 +459,52 @@ void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service) {
       w.end();
       break;
     case param::kRequestedGvcid:
-      if (p.gvcid_set.empty()) throw std::invalid_argument("requested GVCID missing");
-      write_gvcid(w, p.gvcid_set.front());
-      break;
-    case param::kPermittedGvcidSet:
-      w.sequence();
-      for (const auto& g : p.gvcid_set) {
-        w.sequence();
-        w.integer(g.scid);
-        w.integer(g.tfvn);
-        if (g.master_channel) {
-          w.null(kCtx, 0);
+      if (version >= 5) {  // RequestedGvcId ::= CHOICE { gvcid [0] GvcId, undefined [1] NULL }
+        if (p.absent || p.gvcid_set.empty()) {
+          w.null(kCtx, 1);
         } else {
-          w.begin(kCtx, 1);
-          w.integer(g.vcid);
+          w.begin(kCtx, 0);
+          write_gvcid_body(w, p.gvcid_set.front());
           w.end();
         }
-        w.end();
+      } else {
+        if (p.gvcid_set.empty()) throw std::invalid_argument("requested GVCID missing (no undefined before v5)");
+        write_gvcid(w, p.gvcid_set.front());
+      }
+      break;
+    case param::kPermittedGvcidSet: {
+      // MasterChannelComposition per master channel: one with masterChannel when the whole master
+      // channel may be selected, one whose vcList holds its selectable virtual channels.
+      if (version >= 5) w.begin(kUni, tag::kSet); else w.sequence();
+      std::vector<std::pair<int, int>> masters;
+      for (const auto& g : p.gvcid_set)
+        if (std::find(masters.begin(), masters.end(), std::make_pair(g.scid, g.tfvn)) == masters.end())
+          masters.emplace_back(g.scid, g.tfvn);
+      for (const auto& [scid, tfvn] : masters) {
+        bool whole = false, vcs = false;
+        for (const auto& g : p.gvcid_set)
+          if (g.scid == scid && g.tfvn == tfvn) (g.master_channel ? whole : vcs) = true;
+        if (whole) {
+          w.sequence();
+          w.integer(scid);
+          w.integer(tfvn);
+          w.null(kCtx, 0);
+          w.end();
+        }
+        if (vcs) {
+          w.sequence();
+          w.integer(scid);
+          w.integer(tfvn);
+          w.begin(kCtx, 1);
+          for (const auto& g : p.gvcid_set)
+            if (g.scid == scid && g.tfvn == tfvn && !g.master_channel) w.integer(g.vcid);
+          w.end();
+          w.end();
+        }
       }
       w.end();
       break;
+    }
     default:
       if (!p.raw.empty())
         w.raw(p.raw.data(), p.raw.size());
@@ -618,7 +687,7 @@ struct Encoder {
     w.integer(g.invoke_id);
     if (g.result.positive) {
       w.begin(kCtx, 0);
-      enc_par_value(w, g.parameter, service);
+      enc_par_value(w, g.parameter, service, version);
       w.end();
     } else {
       write_result(w, g.result, true);
@@ -800,7 +869,7 @@ uint32_t pdu_outer_tag(const uint8_t* p, size_t n) {
   return t.number;
 }
 
-Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service) {
+Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service, int version) {
   const Tlv outer = ber_parse(p, n);
   if (outer.total != n) fail("octets after the PDU");
   if (outer.cls != kCtx) fail("outer tag is not context-specific");
@@ -1017,7 +1086,7 @@ common:
       const Tlv t = r.read();
       if (t.ctx(0) && t.constructed) {
         BerReader in(t, 2);
-        g.parameter = dec_par_value(in, service);
+        g.parameter = dec_par_value(in, service, version);
       } else if (t.ctx(1) && t.constructed) {
         BerReader in(t, 2);
         const Tlv d = in.read();

@@ -196,11 +196,19 @@ void TmlEndpoint::do_write() {
     return;
   }
   buffers_.clear();
-  for (const auto& b : batch_) buffers_.emplace_back(asio::buffer(b));
+  uint64_t bytes = 0;
+  for (const auto& b : batch_) {
+    buffers_.emplace_back(asio::buffer(b));
+    bytes += b.size();
+  }
+  inflight_bytes_ = bytes;
+  inflight_msgs_ = batch_.size();
   writing_ = true;
   last_send_ = std::chrono::steady_clock::now();
   asio::async_write(socket_, buffers_, [self = shared_from_this()](error_code ec, size_t) {
     self->writing_ = false;
+    self->inflight_bytes_ = 0;
+    self->inflight_msgs_ = 0;
     for (auto& b : self->batch_) self->recycle(std::move(b));
     self->batch_.clear();
     if (self->finished_) return;

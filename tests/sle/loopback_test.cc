@@ -39,7 +39,7 @@ ServiceInstanceConfig raf_instance(AuthMode auth, const char* sii = kSii) {
   c.responder_id = "jsle-bridge";
   c.responder_password = kProvPw;
   c.auth = auth;
-  c.users = {{"mertens", kUserPw}};
+  c.users = {{"mertens", kUserPw, std::nullopt}};
   c.buffer_size = 20;
   c.latency_limit_ms = 50;
   return c;
