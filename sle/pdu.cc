@@ -1,6 +1,7 @@
 #include "sle/pdu.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +43,14 @@ void write_credentials(BerWriter& w, const Credentials& c) {
     w.null(kCtx, 0);
   else
     w.octets(kCtx, 1, c.data(), c.size());
+}
+
+// An INTEGER stored in an int: out-of-range values are malformed input, not silently truncated
+// (a reporting cycle of 2^32 + 5 must not become 5).
+int tlv_int(const Tlv& t, const char* what, int64_t lo = INT32_MIN, int64_t hi = INT32_MAX) {
+  const int64_t v = BerReader::integer(t, what);
+  if (v < lo || v > hi) fail(std::string(what) + " out of range");
+  return static_cast<int>(v);
 }
 
 int64_t read_int(BerReader& r, const char* what) { return BerReader::integer(r.expect(kUni, tag::kInteger, what), what); }
@@ -105,7 +114,7 @@ OpResult read_result(BerReader& r, bool choice_diag) {
     return OpResult::ok();
   }
   if (!t.ctx(1)) fail("bad result tag");
-  if (!choice_diag) return OpResult::common(static_cast<int>(BerReader::integer(t, "negativeResult")));
+  if (!choice_diag) return OpResult::common(tlv_int(t, "negativeResult"));
   BerReader in(t, 2);
   const Tlv d = in.read();
   in.expect_end("negativeResult");
@@ -113,7 +122,7 @@ OpResult read_result(BerReader& r, bool choice_diag) {
   OpResult o;
   o.positive = false;
   o.specific = d.ctx(1);
-  o.code = static_cast<int>(BerReader::integer(d, "diagnostic"));
+  o.code = tlv_int(d, "diagnostic");
   return o;
 }
 void write_result(BerWriter& w, const OpResult& res, bool choice_diag) {
@@ -168,7 +177,7 @@ RequestedGvcid read_gvcid_body(BerReader& in) {
     BerReader::null(v, "masterChannel");
     g.master_channel = true;
   } else if (v.ctx(1)) {
-    g.vcid = static_cast<int>(BerReader::integer(v, "virtualChannel"));
+    g.vcid = tlv_int(v, "virtualChannel");
     if (g.vcid < 0 || g.vcid > 63) fail("virtualChannel out of 0..63");
   } else {
     fail("bad vcId choice");
@@ -209,7 +218,7 @@ BindReturn dec_bind_ret(BerReader& r) {
   const Tlv t = r.read();
   if (!t.ctx(0) && !t.ctx(1)) fail("bad BIND result");
   b.positive = t.ctx(0);
-  b.value = static_cast<int>(BerReader::integer(t, "BIND result"));
+  b.value = tlv_int(t, "BIND result");
   return b;
 }
 
@@ -262,7 +271,7 @@ SyncNotification dec_sync(const Tlv& item) {
     in.expect_end("LockStatusReport");
   } else if (n.ctx(1)) {
     s.kind = SyncNotification::Kind::production_status_change;
-    s.production = static_cast<int>(BerReader::integer(n, "productionStatusChange"));
+    s.production = tlv_int(n, "productionStatusChange", 0, 2);
   } else if (n.ctx(2)) {
     s.kind = SyncNotification::Kind::excessive_data_backlog;
     BerReader::null(n, "excessiveDataBacklog");
@@ -363,7 +372,7 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service, int version) {
   if (c.cls != kCtx || !c.constructed) fail("bad GetParameter choice");
   BerReader in(c, 4);
   ParameterValue p;
-  p.name = static_cast<int>(read_int(in, "parameterName"));
+  p.name = static_cast<int>(read_int_range(in, "parameterName", 0, 32767));
   if (!choice_matches(service, version, p.name, c.number))
     fail("parameter " + std::to_string(p.name) + " in choice [" + std::to_string(c.number) + "] of version " +
          std::to_string(version));
@@ -371,13 +380,13 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service, int version) {
   in.expect_end("parameter");
   switch (p.name) {
     case param::kLatencyLimit:  // CHOICE { online [0] IntPosShort, offline [1] NULL }
-      if (v.ctx(0)) p.value = BerReader::integer(v, "latencyLimit.online");
+      if (v.ctx(0)) p.value = tlv_int(v, "latencyLimit.online");
       else if (v.ctx(1)) { BerReader::null(v, "latencyLimit.offline"); p.absent = true; }
       else fail("bad latencyLimit");
       break;
     case param::kReportingCycle:  // CHOICE { periodicReportingOff [0] NULL, periodicReportingOn [1] }
       if (v.ctx(0)) { BerReader::null(v, "periodicReportingOff"); p.absent = true; }
-      else if (v.ctx(1)) p.value = BerReader::integer(v, "periodicReportingOn");
+      else if (v.ctx(1)) p.value = tlv_int(v, "periodicReportingOn");
       else fail("bad reportingCycle");
       break;
     case param::kPermittedFrameQuality: {
@@ -874,7 +883,7 @@ Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service, int version) {
   if (outer.total != n) fail("octets after the PDU");
   if (outer.cls != kCtx) fail("outer tag is not context-specific");
   if (outer.number == op::kPeerAbort) {
-    return PeerAbortPdu{static_cast<int>(BerReader::integer(outer, "PEER-ABORT diagnostic"))};
+    return PeerAbortPdu{tlv_int(outer, "PEER-ABORT diagnostic")};
   }
   if (!outer.constructed) fail("primitive outer value");
   BerReader r(outer);
@@ -936,8 +945,12 @@ Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service, int version) {
         const Tlv n = r.read();
         if (n.cls != kCtx || n.number > 8) fail("bad CltuNotification");
         a.notification = static_cast<int>(n.number);
-        if (n.number >= 6) a.event_id = BerReader::integer(n, "eventInvocationId");
-        else BerReader::null(n, "cltuNotification");
+        if (n.number >= 6) {
+          a.event_id = BerReader::integer(n, "eventInvocationId");  // EventInvocationId ::= IntUnsignedLong
+          if (a.event_id < 0 || a.event_id > 0xffffffffLL) fail("eventInvocationId out of range");
+        } else {
+          BerReader::null(n, "cltuNotification");
+        }
         a.progress = read_cltu_progress(r);
         a.production = static_cast<int>(read_int_range(r, "productionStatus", 0, 3));
         a.uplink = static_cast<int>(read_int_range(r, "uplinkStatus", 0, 3));
@@ -1044,7 +1057,7 @@ common:
       s.invoke_id = read_int_range(r, "invokeId", 0, 65535);
       const Tlv t = r.read();
       if (t.ctx(0)) { BerReader::null(t, "immediately"); s.kind = ScheduleStatusReportInvocation::Kind::immediately; }
-      else if (t.ctx(1)) { s.kind = ScheduleStatusReportInvocation::Kind::periodically; s.cycle_s = static_cast<int>(BerReader::integer(t, "periodically")); }
+      else if (t.ctx(1)) { s.kind = ScheduleStatusReportInvocation::Kind::periodically; s.cycle_s = tlv_int(t, "periodically"); }
       else if (t.ctx(2)) { BerReader::null(t, "stop"); s.kind = ScheduleStatusReportInvocation::Kind::stop; }
       else fail("bad reportRequestType");
       out = s;
@@ -1092,7 +1105,7 @@ common:
         const Tlv d = in.read();
         in.expect_end("DiagnosticGet");
         if (!d.ctx(0) && !d.ctx(1)) fail("bad GET-PARAMETER diagnostic");
-        g.result = {false, d.ctx(1), static_cast<int>(BerReader::integer(d, "diagnostic"))};
+        g.result = {false, d.ctx(1), tlv_int(d, "diagnostic")};
       } else {
         fail("bad GET-PARAMETER result");
       }
