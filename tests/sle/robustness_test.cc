@@ -317,3 +317,54 @@ TEST(Robustness, OversizedIntegersAreNotTruncated) {
   EXPECT_EQ(std::get<StartInvocation>(decode_pdu(rcf_ok.data(), rcf_ok.size(), ServiceType::rtn_ch_frames, 5)).gvcid.vcid, 1);
   EXPECT_THROW(decode_pdu(rcf.data(), rcf.size(), ServiceType::rtn_ch_frames, 5), BerError);
 }
+
+// 32 users at once in complete online mode: each receives every frame, in order (the producer
+// waits for the slowest user instead of discarding).
+TEST(Robustness, ThirtyTwoCompleteModeUsersLoseNothing) {
+  const int n_users = 32;
+  const uint32_t n_frames = 3000;
+  ProviderConfig pc;
+  pc.io_threads = 2;
+  std::vector<std::string> siis;
+  for (int i = 0; i < n_users; ++i) {
+    siis.push_back("sagr=SAGR.spack=SPACK.rsl-fg=RSL-FG.raf=user" + std::to_string(i));
+    auto c = raf(siis.back().c_str());
+    c.delivery = DeliveryMode::complete_online;
+    c.max_backlog_buffers = 4;
+    pc.instances.push_back(c);
+  }
+  SleProvider provider(pc);
+  provider.start();
+  struct Counter {
+    std::atomic<uint32_t> next{0};
+    std::atomic<bool> in_order{true};
+  };
+  std::vector<Counter> counters(n_users);
+  std::vector<std::unique_ptr<SleUser>> users;
+  for (int i = 0; i < n_users; ++i) {
+    users.push_back(std::make_unique<SleUser>(user_of(provider, siis[i].c_str())));
+    Counter& c = counters[i];
+    const bool slow = i % 8 == 0;  // a few slow readers hold the producer back
+    users.back()->on_frame([&c, slow](const AnnotatedFrame& f) {
+      const uint32_t idx = (uint32_t{f.data[0]} << 8) | f.data[1];
+      if (idx != (c.next & 0xffff)) c.in_order = false;
+      ++c.next;
+      if (slow && c.next % 100 == 0) std::this_thread::sleep_for(1ms);
+    });
+    ASSERT_TRUE(users.back()->bind().positive);
+    ASSERT_TRUE(users.back()->start().result.positive);
+  }
+  for (uint32_t i = 0; i < n_frames; ++i) provider.deliver(frame(i));
+  for (int i = 0; i < n_users; ++i) {
+    ASSERT_TRUE(users[i]->wait_frames(n_frames, 10s)) << "user " << i << " got " << users[i]->stats().frames;
+    EXPECT_EQ(users[i]->stats().frames, n_frames);
+    EXPECT_TRUE(counters[i].in_order) << "user " << i;
+    EXPECT_EQ(provider.stats(siis[i]).frames_discarded, 0u);
+    EXPECT_EQ(provider.stats(siis[i]).frames_delivered, n_frames);
+  }
+  for (auto& u : users) {
+    EXPECT_TRUE(u->stop().result.positive);
+    u->unbind();
+  }
+  provider.stop();
+}
