@@ -42,7 +42,9 @@ struct ServiceInstanceConfig {
   int latency_limit_ms = 1000;              ///< timely mode: a partial buffer goes out after this (1..600000)
   int max_backlog_buffers = 64;             ///< buffers queued per user before discarding (timely) or blocking (complete)
   int return_timeout_s = 180;               ///< reported as returnTimeoutPeriod
-  int min_reporting_cycle_s = 2;            ///< shortest periodic STATUS-REPORT cycle (2..600)
+  /// Shortest periodic STATUS-REPORT cycle (1..600). ReportingCycle is INTEGER (2..600) in the
+  /// ASN.1, but jsle users ask for 1 s and the jsle provider grants it: 1 is allowed for them.
+  int min_reporting_cycle_s = 2;
   int max_credential_age_s = 180;           ///< ISP1 acceptable delay for credentials; <= 0 disables
   std::vector<int> permitted_quality = {0, 1, 2};
   std::vector<RequestedGvcid> permitted_gvcids;  ///< RCF: channels users may select (empty = any)

@@ -630,7 +630,10 @@ void ProviderSession::handle(Pdu&& pdu) {
     r.invoke_id = s->invoke_id;
     r.credentials = our_credentials(false);
     using K = ScheduleStatusReportInvocation::Kind;
-    if (s->kind == K::stop) {
+    if (cfg_->delivery == DeliveryMode::offline) {
+      // No status reports for an offline delivery (911.1-B §3.7: notSupportedInThisDeliveryMode).
+      r.result = OpResult::service_specific(0);
+    } else if (s->kind == K::stop) {
       if (report_cycle_s_ == 0) r.result = OpResult::service_specific(1);  // alreadyStopped
       else {
         report_cycle_s_ = 0;

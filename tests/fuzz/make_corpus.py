@@ -46,3 +46,22 @@ for f in sorted(CAPS.glob("*.tml.txt")):
         msg = bytes.fromhex(body.strip())
         pdu = msg[8:]  # after the TML header
         put(HERE / "corpus" / "pdu", bytes([svc, ver]) + pdu[:8192])
+
+# corpus/provider/: fuzz_provider inputs (octet 0: instance to BIND + version + START flag; then
+# 2-octet-length-prefixed PDUs): what each captured user sent after its BIND (and START).
+for f in sorted(CAPS.glob("*.tml.txt")):
+    lines = f.read_text().splitlines()
+    svc, ver = service_of(f.name), version_of(f.name)
+    pdus = []
+    for head, body in zip(lines, lines[1:]):
+        if head.startswith("u2p") and "SLE-PDU" in head:
+            pdus.append((head, bytes.fromhex(body.strip())[8:]))
+    after = [p for h, p in pdus if "BIND-invocation" not in h and "START-invocation" not in h]
+    for start in (0, 1):
+        seed = bytes([(svc + 1) | ((ver - 1) << 2) | (start << 5)])
+        for p in after[:12]:
+            seed += len(p).to_bytes(2, "big") + p
+        put(HERE / "corpus" / "provider", seed)
+    # The raw stream form: the user's bytes as they were (context, BIND with its SII, ...).
+    raw = b"".join(bytes.fromhex(body.strip()) for head, body in zip(lines, lines[1:]) if head.startswith("u2p"))
+    put(HERE / "corpus" / "provider", bytes([0x40]) + raw[:4096])
