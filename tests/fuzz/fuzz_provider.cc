@@ -12,6 +12,7 @@
 #include <boost/asio.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -110,7 +111,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   asio::ip::tcp::socket sock(ioc);
   boost::system::error_code ec;
   sock.connect({asio::ip::make_address("127.0.0.1"), h.port}, ec);
-  if (ec) abort();
+  if (ec) {
+    fprintf(stderr, "connect: %s\n", ec.message().c_str());
+    abort();  // the listener stopped accepting
+  }
+  // Close with a reset: tens of thousands of connections per minute would otherwise exhaust the
+  // ephemeral ports in TIME_WAIT.
+  sock.set_option(asio::socket_base::linger(true, 0), ec);
   sock.set_option(asio::socket_base::out_of_band_inline(true), ec);
   asio::write(sock, asio::buffer(out), ec);
   // Data path while the association is (maybe) active.
