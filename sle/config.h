@@ -56,6 +56,15 @@ struct ServiceInstanceConfig {
   bool check_bch = true;                    ///< reject CLTUs whose BCH code blocks do not check (cltuError)
   bool bit_lock_required = false;
   bool rf_available_required = false;
+  // Reported by GET-PARAMETER (912.1-B §3.10): the uplink's settings as configured on the station.
+  int acquisition_sequence_length = 16;     ///< octets of the PLOP acquisition sequence (0..65535)
+  int plop1_idle_sequence_length = 0;       ///< octets of idle sequence after a CLTU in PLOP-1 (0..65535)
+  int plop = 1;                             ///< PLOP in effect: 1 or 2
+  int64_t modulation_frequency = 16000 * 10;  ///< subcarrier frequency, 1/10 Hz (1..2^32-1)
+  int modulation_index = 1000;              ///< milliradians (1..32767)
+  int subcarrier_to_bit_rate_ratio = 8;     ///< 1 = no subcarrier (1..32767)
+  std::optional<RequestedGvcid> clcw_global_vcid;  ///< where the CLCW comes from (unset: not configured)
+  std::string clcw_physical_channel;        ///< return RF channel of the CLCW, 1..32 chars (empty: not configured)
   TmlSettings tml;
 
   /// Throws std::invalid_argument naming the field and its allowed range.

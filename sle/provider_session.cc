@@ -326,7 +326,39 @@ GetParameterReturn ProviderSession::get_cltu_parameter(const GetParameterInvocat
     case param::kMaximumSlduLength: v.value = cfg_->max_cltu_length; break;
     case param::kMinimumDelayTime: v.value = cfg_->min_delay_us; break;
     case param::kNotificationMode: v.value = 1; break;   // immediate
-    case param::kPlopInEffect: v.value = 0; break;       // PLOP-1
+    case param::kPlopInEffect: v.value = cfg_->plop - 1; break;  // plop1 0, plop2 1
+    case param::kAcquisitionSequenceLength: v.value = cfg_->acquisition_sequence_length; break;
+    case param::kPlop1IdleSequenceLength: v.value = cfg_->plop1_idle_sequence_length; break;
+    case param::kModulationFrequency: v.value = cfg_->modulation_frequency; break;
+    case param::kModulationIndex: v.value = cfg_->modulation_index; break;
+    case param::kSubcarrierToBitRateRatio: v.value = cfg_->subcarrier_to_bit_rate_ratio; break;
+    case param::kClcwGlobalVcid:
+    case param::kClcwPhysicalChannel: {
+      // v5: CHOICE { configured [0], notConfigured [1] NULL }; v4: the bare value, so an
+      // unconfigured one cannot be told to a v4 user (unknownParameter).
+      const bool gvcid = g.parameter == param::kClcwGlobalVcid;
+      const bool configured = gvcid ? cfg_->clcw_global_vcid.has_value() : !cfg_->clcw_physical_channel.empty();
+      if (!configured && version_ < 5) {
+        r.result = OpResult::service_specific(0);
+        break;
+      }
+      BerWriter w(v.raw);
+      if (!configured) {
+        w.null(TagClass::context, 1);
+      } else if (gvcid) {
+        const RequestedGvcid& c = *cfg_->clcw_global_vcid;
+        if (version_ >= 5) w.begin(TagClass::context, 0); else w.sequence();
+        w.integer(c.scid);
+        w.integer(c.tfvn);
+        w.integer(TagClass::context, 1, c.vcid);  // virtualChannel
+        w.end();
+      } else if (version_ >= 5) {
+        w.visible_string(cfg_->clcw_physical_channel, TagClass::context, 0);
+      } else {
+        w.visible_string(cfg_->clcw_physical_channel);
+      }
+      break;
+    }
     case param::kProtocolAbortMode: v.value = 0; break;  // abort
     case param::kReturnTimeoutPeriod: v.value = cfg_->return_timeout_s; break;
     case param::kMinReportingCycle: v.value = cfg_->min_reporting_cycle_s; break;

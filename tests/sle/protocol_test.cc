@@ -427,3 +427,80 @@ TEST(Credentials, PerPeerHashAlgorithm) {
   }
   provider.stop();
 }
+
+// ---- CLTU GET-PARAMETER: every parameter of 912.1-B, in each version's CHOICE layout.
+TEST(CltuGetParameter, EveryParameterInEachVersionsLayout) {
+  for (int v : {2, 3, 4, 5}) {
+    for (bool clcw : {false, true}) {
+      ProviderConfig pc;
+      ServiceInstanceConfig c;
+      c.sii = "sagr=SAGR.spack=SPACK.fsl-fg=FSL-FG.cltu=cltu1";
+      c.service = ServiceType::fwd_cltu;
+      c.responder_port = "CLTU_PORT";
+      c.host = "127.0.0.1";
+      c.versions = {1, 2, 3, 4, 5};
+      c.max_cltu_length = 1024;
+      c.plop = 2;
+      c.modulation_frequency = 80000;
+      c.subcarrier_to_bit_rate_ratio = 16;
+      if (clcw) {
+        c.clcw_global_vcid = RequestedGvcid{0xab, 0, false, 7};
+        c.clcw_physical_channel = "S-band return 1";
+      }
+      pc.instances.push_back(c);
+      SleProvider provider(pc);
+      provider.start();
+      UserConfig u;
+      u.port = provider.port(c.sii);
+      u.sii = c.sii;
+      u.service = ServiceType::fwd_cltu;
+      u.responder_port = "CLTU_PORT";
+      u.version = v;
+      SleUser user(u);
+      ASSERT_TRUE(user.bind().positive);
+      auto value = [&](int name) {
+        const auto r = user.get_parameter(name);
+        EXPECT_TRUE(r.result.positive) << "v" << v << " parameter " << name;
+        return r.parameter.value;
+      };
+      // In every version.
+      EXPECT_EQ(value(param::kBitLockRequired), 1);  // no
+      EXPECT_EQ(value(param::kRfAvailableRequired), 1);
+      EXPECT_EQ(value(param::kDeliveryMode), 3);     // fwdOnline
+      EXPECT_EQ(value(param::kExpectedSlduId), 0);
+      EXPECT_EQ(value(param::kExpectedEventInvocationId), 0);
+      EXPECT_EQ(value(param::kMaximumSlduLength), 1024);
+      EXPECT_EQ(value(param::kModulationFrequency), 80000);
+      EXPECT_EQ(value(param::kModulationIndex), 1000);
+      EXPECT_EQ(value(param::kPlopInEffect), 1);     // plop2
+      EXPECT_EQ(value(param::kReturnTimeoutPeriod), 180);
+      EXPECT_EQ(value(param::kSubcarrierToBitRateRatio), 16);
+      EXPECT_TRUE(user.get_parameter(param::kReportingCycle).parameter.absent);
+      // v4 and later only.
+      const int v4 = v >= 4;
+      for (int name : {param::kAcquisitionSequenceLength, param::kMinimumDelayTime, param::kNotificationMode,
+                       param::kPlop1IdleSequenceLength, param::kProtocolAbortMode}) {
+        EXPECT_EQ(user.get_parameter(name).result.positive, v4) << "v" << v << " parameter " << name;
+      }
+      if (v4) EXPECT_EQ(value(param::kAcquisitionSequenceLength), 16);
+      // v5 only.
+      EXPECT_EQ(user.get_parameter(param::kMinReportingCycle).result.positive, v >= 5);
+      // CLCW: v5 tells "not configured"; v4 can only give a configured value.
+      const auto gv = user.get_parameter(param::kClcwGlobalVcid);
+      const auto ph = user.get_parameter(param::kClcwPhysicalChannel);
+      EXPECT_EQ(gv.result.positive, v >= 5 || (v == 4 && clcw));
+      EXPECT_EQ(ph.result.positive, v >= 5 || (v == 4 && clcw));
+      if (gv.result.positive) {
+        // v5: [0] GvcId (a0) or notConfigured [1] NULL (81 00); v4: GvcId SEQUENCE (30).
+        const std::vector<uint8_t> want = !clcw   ? hex_decode("8100")
+                                          : v >= 5 ? hex_decode("a00a020200ab020100810107")
+                                                   : hex_decode("300a020200ab020100810107");
+        EXPECT_EQ(gv.parameter.raw, want) << "v" << v;
+        ASSERT_FALSE(ph.parameter.raw.empty());
+        EXPECT_EQ(ph.parameter.raw[0], !clcw ? 0x81 : v >= 5 ? 0x80 : 0x1a);
+      }
+      user.unbind();
+      provider.stop();
+    }
+  }
+}
