@@ -175,6 +175,7 @@ void ProviderSession::pull(std::vector<std::vector<uint8_t>>& out) {
   size_t bytes = 0;
   while (!out_.empty() && out.size() < 256 && bytes < (8u << 20)) {
     bytes += out_.front().bytes.size();
+    if (out_.front().frames == 0) --pending_returns_;
     out.push_back(std::move(out_.front().bytes));
     out_.pop_front();
   }
@@ -205,6 +206,7 @@ bool ProviderSession::check_invoker(const Credentials& c) {
 }
 
 void ProviderSession::reply(const Pdu& pdu) {
+  if (ending()) return;
   std::vector<uint8_t> m(kTmlHeaderSize);
   try {
     encode_pdu(pdu, service_, version_ ? version_ : 5, m);
@@ -216,9 +218,19 @@ void ProviderSession::reply(const Pdu& pdu) {
     return;
   }
   tml_put_header(m.data(), TmlType::pdu, static_cast<uint32_t>(m.size() - kTmlHeaderSize));
+  bool too_many = false;
   {
     std::lock_guard<std::mutex> lk(mu_);
     out_.push_back({std::move(m), 0});
+    // Returns are never discarded; a user that keeps invoking without reading them would make
+    // them pile up without bound, so it is cut off.
+    too_many = ++pending_returns_ > kMaxPendingReturns;
+  }
+  if (too_many) {
+    spdlog::warn("SLE {}: '{}' does not read its returns ({} pending): aborting", cfg_ ? cfg_->sii : "?", user_.id,
+                 kMaxPendingReturns);
+    abort(PeerAbortDiagnostic::other_reason);
+    return;
   }
   kick();
 }

@@ -128,6 +128,8 @@ class ProviderSession : public TmlEndpoint {
   bool cur_notify_ = false;
   uint64_t tb_seq_ = 0;
   std::deque<OutMsg> out_;
+  static constexpr int kMaxPendingReturns = 1024;
+  int pending_returns_ = 0;  ///< returns / reports in out_ (not yet handed to the socket)
   std::vector<std::vector<uint8_t>> pool_;  // written TRANSFER-BUFFER storage for reuse
   bool backlog_notify_ = false;
   AnnotatedFrame meta_;

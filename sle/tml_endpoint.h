@@ -67,6 +67,8 @@ class TmlEndpoint : public std::enable_shared_from_this<TmlEndpoint> {
   virtual void recycle(std::vector<uint8_t>&& buf) {}
 
   const TmlContext& context() const { return context_; }
+  /// PEER-ABORT requested or the connection finished (strand only).
+  bool ending() const { return finished_ || aborting_ || pending_abort_ >= 0; }
   /// Octets and messages handed to the socket by the write in progress (any thread).
   uint64_t bytes_in_flight() const { return inflight_bytes_.load(std::memory_order_relaxed); }
   uint64_t messages_in_flight() const { return inflight_msgs_.load(std::memory_order_relaxed); }

@@ -368,3 +368,70 @@ TEST(Robustness, ThirtyTwoCompleteModeUsersLoseNothing) {
   }
   provider.stop();
 }
+
+// A user whose socket is full (it stopped reading) and then breaks the protocol: the PEER-ABORT
+// urgent octet cannot be written, and the provider must not wait for it (its I/O thread serves the
+// other users too). Likewise a user that keeps invoking but never reads its returns is cut off
+// before the returns pile up.
+TEST(Robustness, AbortOfAStalledUserDoesNotBlockTheOthers) {
+  ProviderConfig pc;
+  pc.instances = {raf(kGood), raf(kBad)};
+  pc.instances[0].delivery = DeliveryMode::complete_online;
+  SleProvider provider(pc);
+  provider.start();
+  Witness w(provider);
+  RawAssoc raw(provider.port(kBad));
+  raw.bind(kBad);
+  raw.start();
+  uint32_t sent = 0;
+  // Fill the bad user's socket buffers (it never reads).
+  while (provider.stats(kBad).frames_discarded == 0 && sent < 200000) provider.deliver(frame(sent++));
+  ASSERT_GT(provider.stats(kBad).frames_discarded, 0u);
+  raw.send({1, 0, 0, 0, 0, 0, 0, 4, 0xa6, 0x7f, 0x80, 0x00});  // undecodable -> PEER-ABORT
+  for (int i = 0; i < 200 && provider.stats(kBad).bound; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_FALSE(provider.stats(kBad).bound);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) provider.deliver(frame(sent++));
+  ASSERT_TRUE(w.u.wait_frames(sent, 3s)) << "the witness stalled behind the aborted user";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_TRUE(w.in_order);
+
+  // Invocations without reading the returns.
+  RawAssoc greedy(provider.port(kBad));
+  greedy.bind(kBad);
+  GetParameterInvocation g;
+  g.parameter = param::kBufferSize;
+  const auto one = encode_pdu(g, ServiceType::rtn_all_frames, 5);
+  std::vector<uint8_t> burst;
+  for (int i = 0; i < 200; ++i) {
+    uint8_t h[8];
+    tml_put_header(h, TmlType::pdu, static_cast<uint32_t>(one.size()));
+    burst.insert(burst.end(), h, h + 8);
+    burst.insert(burst.end(), one.begin(), one.end());
+  }
+  uint64_t peak = 0;
+  boost::system::error_code ec;
+  greedy.sock.non_blocking(true);
+  for (int k = 0; k < 2000 && !ec; ++k) {
+    size_t off = 0;
+    while (off < burst.size()) {
+      const size_t n = greedy.sock.write_some(asio::buffer(burst.data() + off, burst.size() - off), ec);
+      if (ec == asio::error::would_block) {
+        ec = {};
+        std::this_thread::sleep_for(1ms);
+        if (!provider.stats(kBad).bound) break;
+        continue;
+      }
+      if (ec) break;
+      off += n;
+    }
+    peak = std::max(peak, provider.stats(kBad).queued_bytes);
+    if (!provider.stats(kBad).bound) break;
+  }
+  for (int i = 0; i < 200 && provider.stats(kBad).bound; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_FALSE(provider.stats(kBad).bound) << "a user that never reads its returns must be cut off";
+  EXPECT_LT(peak, 4u << 20);
+  w.u.stop();
+  w.u.unbind();
+  provider.stop();
+}
