@@ -11,6 +11,7 @@
 #include <atomic>
 #include <thread>
 
+#include "framing/frame_bus.h"
 #include "sle/provider.h"
 #include "sle/user.h"
 
@@ -118,6 +119,56 @@ static void BM_SleRaf_TimelyLatency_10kfps(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(sent));
 }
 BENCHMARK(BM_SleRaf_TimelyLatency_10kfps)->Args({10, 1})->Args({1, 1})->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same latency measured from the frame bus: the receive chain publishes each frame (ERT = now)
+// on a framing::FrameBus, the SLE consumer thread pops it and hands it to the provider (as the
+// program's pass pipeline does), the user's callback takes the delay. Arguments as above.
+static void BM_SleRaf_FrameBusToUserLatency_10kfps(benchmark::State& state) {
+  std::vector<double> lat;
+  std::mutex mu;
+  lat.reserve(20000);
+  Loop loop(DeliveryMode::timely_online, static_cast<int>(state.range(0)), static_cast<int>(state.range(1)), true,
+            [&](const AnnotatedFrame& af) {
+              const double us = static_cast<double>(SleTime::now().ns - af.ert.ns) / 1000.0;
+              std::lock_guard<std::mutex> lk(mu);
+              lat.push_back(us);
+            });
+  framing::FrameBus bus;
+  auto sub = bus.subscribe("sle", framing::DeliveryPolicy::drop_oldest, 8192);
+  std::thread consumer([&] {
+    framing::FramePtr f;
+    while (sub->pop(f, std::chrono::milliseconds(200)) != framing::PopStatus::closed)
+      if (f) {
+        loop.provider->deliver(*f);
+        f.reset();
+      }
+  });
+  framing::Frame f = bench_frame();
+  uint64_t sent = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 5000; ++i) {
+      std::this_thread::sleep_until(t0 + std::chrono::microseconds(100 * i));
+      const SleTime now = SleTime::now();
+      f.ert = framing::Timestamp{now.ns / 1000000000, (now.ns % 1000000000) * 1000};
+      bus.publish(f);
+    }
+    sent += 5000;
+    loop.user->wait_frames(sent, std::chrono::seconds(5));
+  }
+  bus.close();
+  consumer.join();
+  std::lock_guard<std::mutex> lk(mu);
+  std::sort(lat.begin(), lat.end());
+  if (!lat.empty()) {
+    state.counters["p50_us"] = lat[lat.size() / 2];
+    state.counters["p99_us"] = lat[lat.size() * 99 / 100];
+    state.counters["max_us"] = lat.back();
+  }
+  state.counters["lost"] = static_cast<double>(sent - loop.user->stats().frames);
+  state.SetItemsProcessed(static_cast<int64_t>(sent));
+}
+BENCHMARK(BM_SleRaf_FrameBusToUserLatency_10kfps)->Args({10, 1})->Args({1, 1})->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Baseline: the same message stream through a bare loopback TCP connection (no BER, no SLE).
 static void BM_Baseline_RawTcp_1115B(benchmark::State& state) {
