@@ -110,7 +110,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   asio::io_context ioc;
   asio::ip::tcp::socket sock(ioc);
   boost::system::error_code ec;
-  sock.connect({asio::ip::make_address("127.0.0.1"), h.port}, ec);
+  // libFuzzer's timeout alarm (SIGALRM) can interrupt a blocking connect: try again on a new socket.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    sock.connect({asio::ip::make_address("127.0.0.1"), h.port}, ec);
+    if (ec != asio::error::interrupted) break;
+    boost::system::error_code ignore;
+    sock.close(ignore);
+  }
   if (ec) {
     fprintf(stderr, "connect: %s\n", ec.message().c_str());
     abort();  // the listener stopped accepting
