@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sle/config_yaml.h"
 #include "sle/credentials.h"
 #include "sle/provider.h"
 #include "sle/tml.h"
@@ -503,4 +504,48 @@ TEST(CltuGetParameter, EveryParameterInEachVersionsLayout) {
       provider.stop();
     }
   }
+}
+
+// The new keys in the YAML form: per-user hash, credential age, CLTU uplink parameters; bad values
+// name the key path.
+TEST(Config, YamlHashAgeAndCltuKeys) {
+  const auto pc = provider_config_from_yaml(YAML::Load(R"(
+instances:
+  - sii: "sagr=1.spack=1.rsl-fg=1.raf=onlt1"
+    auth: all
+    responder_password: "AB01"
+    max_credential_age_s: 600
+    users: [{id: a, password: "0001", hash: sha1}, {id: b, password: "0002"}, {id: c, password: "03", hash: sha256}]
+  - sii: "sagr=1.spack=1.fsl-fg=1.cltu=cltu1"
+    service: cltu
+    plop: 2
+    modulation_frequency: 160000
+    clcw_global_vcid: {scid: 171, tfvn: 0, vcid: 7}
+    clcw_physical_channel: "S1"
+)"));
+  EXPECT_EQ(pc.instances[0].max_credential_age_s, 600);
+  EXPECT_EQ(pc.instances[0].users[0].hash, HashAlgorithm::sha1);
+  EXPECT_FALSE(pc.instances[0].users[1].hash.has_value());
+  EXPECT_EQ(pc.instances[0].users[2].hash, HashAlgorithm::sha256);
+  EXPECT_EQ(pc.instances[1].plop, 2);
+  EXPECT_EQ(pc.instances[1].modulation_frequency, 160000);
+  ASSERT_TRUE(pc.instances[1].clcw_global_vcid.has_value());
+  EXPECT_EQ(pc.instances[1].clcw_global_vcid->vcid, 7);
+  EXPECT_EQ(pc.instances[1].clcw_physical_channel, "S1");
+  const std::pair<const char*, const char*> bad[] = {
+      {"instances: [{sii: 'sagr=1.raf=x', users: [{id: a, password: '01', hash: md5}]}]", "users[0].hash"},
+      {"instances: [{sii: 'sagr=1.raf=x', return_timeout_s: 601}]", "return_timeout_s"},
+      {"instances: [{sii: 'sagr=1.cltu=x', service: cltu, plop: 3}]", "plop"},
+      {"instances: [{sii: 'sagr=1.cltu=x', service: cltu, max_cltu_length: 5000}]", "max_cltu_length"},
+  };
+  for (const auto& [yaml, field] : bad) {
+    try {
+      provider_config_from_yaml(YAML::Load(yaml));
+      ADD_FAILURE() << yaml;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
+  UserConfig u = user_config_from_yaml(YAML::Load("{sii: 'sagr=1.raf=x', version: 5, hash: sha1}"));
+  EXPECT_EQ(u.hash, HashAlgorithm::sha1);
 }
