@@ -32,7 +32,16 @@ void ServiceInstanceConfig::validate() const {
   ServiceInstanceId::parse(sii);  // throws naming the bad attribute
   if (service != ServiceType::rtn_all_frames && service != ServiceType::rtn_ch_frames && service != ServiceType::fwd_cltu)
     throw std::invalid_argument("service: rtn_all_frames (RAF), rtn_ch_frames (RCF) or fwd_cltu (CLTU)");
-  range("max_cltu_length", max_cltu_length, 16, 65535);
+  // maximumSlduLength is INTEGER (12 .. 4096) in the v4/v5 CltuGetParameter.
+  range("max_cltu_length", max_cltu_length, 16, 4096);
+  range("acquisition_sequence_length", acquisition_sequence_length, 0, 65535);
+  range("plop1_idle_sequence_length", plop1_idle_sequence_length, 0, 65535);
+  range("plop", plop, 1, 2);
+  if (modulation_frequency < 1 || modulation_frequency > 0xffffffffLL)
+    throw std::invalid_argument("modulation_frequency: outside 1..4294967295 (1/10 Hz)");
+  range("modulation_index", modulation_index, 1, 32767);
+  range("subcarrier_to_bit_rate_ratio", subcarrier_to_bit_rate_ratio, 1, 32767);
+  range("clcw_physical_channel length", static_cast<long>(clcw_physical_channel.size()), 0, 32);
   range("cltu_buffer_octets", cltu_buffer_octets, 0, 1 << 30);
   range("min_delay_us", min_delay_us, 0, 1 << 30);
   if (responder_port.empty()) throw std::invalid_argument("responder_port: must not be empty");
@@ -49,7 +58,7 @@ void ServiceInstanceConfig::validate() const {
   range("buffer_size", buffer_size, 1, 10000);
   range("latency_limit_ms", latency_limit_ms, 1, 600000);
   range("max_backlog_buffers", max_backlog_buffers, 1, 100000);
-  range("return_timeout_s", return_timeout_s, 1, 3600);
+  range("return_timeout_s", return_timeout_s, 1, 600);  // TimeoutPeriod ::= INTEGER (1 .. 600)
   range("min_reporting_cycle_s", min_reporting_cycle_s, 1, 600);
   range("max_credential_age_s", max_credential_age_s, -1, 86400);
   for (int q : permitted_quality) range("permitted_quality[]", q, 0, 2);

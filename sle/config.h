@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sle/credentials.h"
 #include "sle/pdu.h"
 #include "sle/tml_endpoint.h"
 
@@ -18,6 +20,10 @@ AuthMode auth_mode_from_string(const std::string& s);  ///< "none" / "bind" / "a
 struct PeerConfig {
   std::string id;                  ///< initiator identifier (user name)
   std::vector<uint8_t> password;   ///< ISP1 password octets
+  /// Hash of this peer's credentials (ISP1 annex: SHA-1 before v5, SHA-256 from v5 — but deployed
+  /// v5 peers also use SHA-1). nullopt = accept what the peer sends and answer with the same.
+  /// A set value is required of the peer and used for our credentials.
+  std::optional<HashAlgorithm> hash;
 };
 
 struct ServiceInstanceConfig {
@@ -36,7 +42,9 @@ struct ServiceInstanceConfig {
   int latency_limit_ms = 1000;              ///< timely mode: a partial buffer goes out after this (1..600000)
   int max_backlog_buffers = 64;             ///< buffers queued per user before discarding (timely) or blocking (complete)
   int return_timeout_s = 180;               ///< reported as returnTimeoutPeriod
-  int min_reporting_cycle_s = 2;            ///< shortest periodic STATUS-REPORT cycle (2..600)
+  /// Shortest periodic STATUS-REPORT cycle (1..600). ReportingCycle is INTEGER (2..600) in the
+  /// ASN.1, but jsle users ask for 1 s and the jsle provider grants it: 1 is allowed for them.
+  int min_reporting_cycle_s = 2;
   int max_credential_age_s = 180;           ///< ISP1 acceptable delay for credentials; <= 0 disables
   std::vector<int> permitted_quality = {0, 1, 2};
   std::vector<RequestedGvcid> permitted_gvcids;  ///< RCF: channels users may select (empty = any)
@@ -48,6 +56,15 @@ struct ServiceInstanceConfig {
   bool check_bch = true;                    ///< reject CLTUs whose BCH code blocks do not check (cltuError)
   bool bit_lock_required = false;
   bool rf_available_required = false;
+  // Reported by GET-PARAMETER (912.1-B §3.10): the uplink's settings as configured on the station.
+  int acquisition_sequence_length = 16;     ///< octets of the PLOP acquisition sequence (0..65535)
+  int plop1_idle_sequence_length = 0;       ///< octets of idle sequence after a CLTU in PLOP-1 (0..65535)
+  int plop = 1;                             ///< PLOP in effect: 1 or 2
+  int64_t modulation_frequency = 16000 * 10;  ///< subcarrier frequency, 1/10 Hz (1..2^32-1)
+  int modulation_index = 1000;              ///< milliradians (1..32767)
+  int subcarrier_to_bit_rate_ratio = 8;     ///< 1 = no subcarrier (1..32767)
+  std::optional<RequestedGvcid> clcw_global_vcid;  ///< where the CLCW comes from (unset: not configured)
+  std::string clcw_physical_channel;        ///< return RF channel of the CLCW, 1..32 chars (empty: not configured)
   TmlSettings tml;
 
   /// Throws std::invalid_argument naming the field and its allowed range.

@@ -70,6 +70,11 @@ ServiceInstanceConfig instance_from(const YAML::Node& n, const std::string& path
       PeerConfig p;
       p.id = get<std::string>(users[i], "id", up, "");
       p.password = hex(users[i], "password", up);
+      try {
+        p.hash = hash_from_string(get<std::string>(users[i], "hash", up, "auto"));
+      } catch (const std::invalid_argument& e) {
+        bad(up + ".hash", e.what());
+      }
       c.users.push_back(std::move(p));
     }
   }
@@ -84,6 +89,20 @@ ServiceInstanceConfig instance_from(const YAML::Node& n, const std::string& path
   c.max_backlog_buffers = get<int>(n, "max_backlog_buffers", path, c.max_backlog_buffers);
   c.return_timeout_s = get<int>(n, "return_timeout_s", path, c.return_timeout_s);
   c.min_reporting_cycle_s = get<int>(n, "min_reporting_cycle_s", path, c.min_reporting_cycle_s);
+  c.acquisition_sequence_length = get<int>(n, "acquisition_sequence_length", path, c.acquisition_sequence_length);
+  c.plop1_idle_sequence_length = get<int>(n, "plop1_idle_sequence_length", path, c.plop1_idle_sequence_length);
+  c.plop = get<int>(n, "plop", path, c.plop);
+  c.modulation_frequency = get<int64_t>(n, "modulation_frequency", path, c.modulation_frequency);
+  c.modulation_index = get<int>(n, "modulation_index", path, c.modulation_index);
+  c.subcarrier_to_bit_rate_ratio = get<int>(n, "subcarrier_to_bit_rate_ratio", path, c.subcarrier_to_bit_rate_ratio);
+  c.clcw_physical_channel = get<std::string>(n, "clcw_physical_channel", path, c.clcw_physical_channel);
+  if (const YAML::Node g = n["clcw_global_vcid"]) {
+    RequestedGvcid v;
+    v.scid = get<int>(g, "scid", path + ".clcw_global_vcid", 0);
+    v.tfvn = get<int>(g, "tfvn", path + ".clcw_global_vcid", 0);
+    v.vcid = get<int>(g, "vcid", path + ".clcw_global_vcid", 0);
+    c.clcw_global_vcid = v;
+  }
   c.max_credential_age_s = get<int>(n, "max_credential_age_s", path, c.max_credential_age_s);
   c.permitted_quality = get<std::vector<int>>(n, "permitted_quality", path, c.permitted_quality);
   if (const YAML::Node g = n["permitted_gvcids"]) {
@@ -158,6 +177,11 @@ UserConfig user_config_from_yaml(const YAML::Node& n) {
   if (u.version < 1 || u.version > 5) bad(path + ".version", "outside 1..5");
   u.auth = auth_from(get<std::string>(n, "auth", path, "none"), path + ".auth");
   u.heartbeat_s = static_cast<uint16_t>(get<int>(n, "heartbeat_s", path, u.heartbeat_s));
+  try {
+    u.hash = hash_from_string(get<std::string>(n, "hash", path, "auto"));
+  } catch (const std::invalid_argument& e) {
+    bad(path + ".hash", e.what());
+  }
   u.dead_factor = static_cast<uint16_t>(get<int>(n, "dead_factor", path, u.dead_factor));
   u.return_timeout_ms = get<int>(n, "return_timeout_ms", path, u.return_timeout_ms);
   try {

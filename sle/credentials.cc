@@ -82,8 +82,18 @@ const char* to_string(CredentialStatus s) {
   return "?";
 }
 
+const char* to_string(HashAlgorithm a) { return a == HashAlgorithm::sha1 ? "SHA-1" : "SHA-256"; }
+
+std::optional<HashAlgorithm> hash_from_string(const std::string& s) {
+  if (s == "auto") return std::nullopt;
+  if (s == "sha1" || s == "SHA-1") return HashAlgorithm::sha1;
+  if (s == "sha256" || s == "SHA-256") return HashAlgorithm::sha256;
+  throw std::invalid_argument("'" + s + "' is not auto, sha1 or sha256");
+}
+
 CredentialStatus check_credentials(const std::vector<uint8_t>& der, const std::string& user,
-                                   const std::vector<uint8_t>& password, int version, const SleTime& now, int max_age_s) {
+                                   const std::vector<uint8_t>& password, int version, const SleTime& now, int max_age_s,
+                                   HashAlgorithm* used) {
   Isp1Credentials c;
   SleTime t;
   try {
@@ -100,6 +110,7 @@ CredentialStatus check_credentials(const std::vector<uint8_t>& der, const std::s
   } else {
     return CredentialStatus::malformed;
   }
+  if (used) *used = alg;
   if (hash_bytes(alg, encode_hash_input(c.time, c.random, user, password)) != c.protected_id)
     return CredentialStatus::wrong_hash;
   if (max_age_s > 0) {

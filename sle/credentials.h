@@ -16,6 +16,9 @@
 namespace groundlink::sle {
 
 enum class HashAlgorithm { sha1, sha256 };
+const char* to_string(HashAlgorithm a);
+/// "sha1" / "sha256"; "auto" gives nullopt (follow the version / the peer). Throws std::invalid_argument.
+std::optional<HashAlgorithm> hash_from_string(const std::string& s);
 /// ISP1: SHA-1 up to SLE version 4, SHA-256 from version 5.
 inline HashAlgorithm hash_for_version(int version) { return version >= 5 ? HashAlgorithm::sha256 : HashAlgorithm::sha1; }
 
@@ -45,7 +48,7 @@ const char* to_string(CredentialStatus s);
 /// (§3.1.3: credentials older than the acceptable delay are rejected to stop replays).
 CredentialStatus check_credentials(const std::vector<uint8_t>& der, const std::string& user,
                                    const std::vector<uint8_t>& password, int version, const SleTime& now,
-                                   int max_age_s);
+                                   int max_age_s, HashAlgorithm* used = nullptr);
 
 /// Parses "000102..." into bytes; throws std::invalid_argument on odd length or a non-hex digit.
 std::vector<uint8_t> hex_decode(const std::string& hex);

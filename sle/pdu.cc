@@ -1,5 +1,7 @@
 #include "sle/pdu.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -41,6 +43,14 @@ void write_credentials(BerWriter& w, const Credentials& c) {
     w.null(kCtx, 0);
   else
     w.octets(kCtx, 1, c.data(), c.size());
+}
+
+// An INTEGER stored in an int: out-of-range values are malformed input, not silently truncated
+// (a reporting cycle of 2^32 + 5 must not become 5).
+int tlv_int(const Tlv& t, const char* what, int64_t lo = INT32_MIN, int64_t hi = INT32_MAX) {
+  const int64_t v = BerReader::integer(t, what);
+  if (v < lo || v > hi) fail(std::string(what) + " out of range");
+  return static_cast<int>(v);
 }
 
 int64_t read_int(BerReader& r, const char* what) { return BerReader::integer(r.expect(kUni, tag::kInteger, what), what); }
@@ -104,7 +114,7 @@ OpResult read_result(BerReader& r, bool choice_diag) {
     return OpResult::ok();
   }
   if (!t.ctx(1)) fail("bad result tag");
-  if (!choice_diag) return OpResult::common(static_cast<int>(BerReader::integer(t, "negativeResult")));
+  if (!choice_diag) return OpResult::common(tlv_int(t, "negativeResult"));
   BerReader in(t, 2);
   const Tlv d = in.read();
   in.expect_end("negativeResult");
@@ -112,7 +122,7 @@ OpResult read_result(BerReader& r, bool choice_diag) {
   OpResult o;
   o.positive = false;
   o.specific = d.ctx(1);
-  o.code = static_cast<int>(BerReader::integer(d, "diagnostic"));
+  o.code = tlv_int(d, "diagnostic");
   return o;
 }
 void write_result(BerWriter& w, const OpResult& res, bool choice_diag) {
@@ -167,7 +177,7 @@ RequestedGvcid read_gvcid_body(BerReader& in) {
     BerReader::null(v, "masterChannel");
     g.master_channel = true;
   } else if (v.ctx(1)) {
-    g.vcid = static_cast<int>(BerReader::integer(v, "virtualChannel"));
+    g.vcid = tlv_int(v, "virtualChannel");
     if (g.vcid < 0 || g.vcid > 63) fail("virtualChannel out of 0..63");
   } else {
     fail("bad vcId choice");
@@ -175,14 +185,17 @@ RequestedGvcid read_gvcid_body(BerReader& in) {
   in.expect_end("GvcId");
   return g;
 }
-void write_gvcid(BerWriter& w, const RequestedGvcid& g) {
-  w.sequence();
+void write_gvcid_body(BerWriter& w, const RequestedGvcid& g) {
   w.integer(g.scid);
   w.integer(g.tfvn);
   if (g.master_channel)
     w.null(kCtx, 0);
   else
     w.integer(kCtx, 1, g.vcid);
+}
+void write_gvcid(BerWriter& w, const RequestedGvcid& g) {
+  w.sequence();
+  write_gvcid_body(w, g);
   w.end();
 }
 
@@ -205,7 +218,7 @@ BindReturn dec_bind_ret(BerReader& r) {
   const Tlv t = r.read();
   if (!t.ctx(0) && !t.ctx(1)) fail("bad BIND result");
   b.positive = t.ctx(0);
-  b.value = static_cast<int>(BerReader::integer(t, "BIND result"));
+  b.value = tlv_int(t, "BIND result");
   return b;
 }
 
@@ -258,7 +271,7 @@ SyncNotification dec_sync(const Tlv& item) {
     in.expect_end("LockStatusReport");
   } else if (n.ctx(1)) {
     s.kind = SyncNotification::Kind::production_status_change;
-    s.production = static_cast<int>(BerReader::integer(n, "productionStatusChange"));
+    s.production = tlv_int(n, "productionStatusChange", 0, 2);
   } else if (n.ctx(2)) {
     s.kind = SyncNotification::Kind::excessive_data_backlog;
     BerReader::null(n, "excessiveDataBacklog");
@@ -271,8 +284,14 @@ SyncNotification dec_sync(const Tlv& item) {
   return s;
 }
 
-// GET-PARAMETER positive result choice tags per service.
-int par_choice_tag(ServiceType s, int name) {
+}  // namespace
+
+// GET-PARAMETER positive result choice tags per service and SLE version. The CHOICEs were
+// renumbered between versions: RAF and RCF v5 (911.1-B-4 / 911.2-B-3) add parPermittedFrameQuality
+// [6] and parMinReportingCycle [7] (RCF: [7]) to the v1..v4 choices; CLTU v1..v3 (912.1-B-1/2)
+// numbers its twelve parameters [0]..[11] in its own order, v4 renumbers them into [0]..[18] and
+// v5 (912.1-B-4) adds parMinReportingCycle [19].
+int parameter_choice(ServiceType s, int version, int name) {
   if (s == ServiceType::rtn_all_frames) {
     switch (name) {
       case param::kBufferSize: return 0;
@@ -281,8 +300,8 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kReportingCycle: return 3;
       case param::kRequestedFrameQuality: return 4;
       case param::kReturnTimeoutPeriod: return 5;
-      case param::kPermittedFrameQuality: return 6;
-      case param::kMinReportingCycle: return 7;
+      case param::kPermittedFrameQuality: return version >= 5 ? 6 : -1;
+      case param::kMinReportingCycle: return version >= 5 ? 7 : -1;
     }
   } else if (s == ServiceType::rtn_ch_frames) {
     switch (name) {
@@ -293,11 +312,25 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kReportingCycle: return 4;
       case param::kRequestedGvcid: return 5;
       case param::kReturnTimeoutPeriod: return 6;
-      case param::kMinReportingCycle: return 7;
+      case param::kMinReportingCycle: return version >= 5 ? 7 : -1;
     }
-  }
-  if (s == ServiceType::fwd_cltu) {
-    switch (name) {
+  } else if (s == ServiceType::fwd_cltu && version <= 3) {
+    switch (name) {  // CltuGetParameterV1toV3
+      case param::kBitLockRequired: return 0;
+      case param::kExpectedSlduId: return 1;
+      case param::kExpectedEventInvocationId: return 2;
+      case param::kSubcarrierToBitRateRatio: return 3;
+      case param::kDeliveryMode: return 4;
+      case param::kMaximumSlduLength: return 5;
+      case param::kModulationFrequency: return 6;
+      case param::kModulationIndex: return 7;
+      case param::kPlopInEffect: return 8;
+      case param::kReportingCycle: return 9;
+      case param::kReturnTimeoutPeriod: return 10;
+      case param::kRfAvailableRequired: return 11;
+    }
+  } else if (s == ServiceType::fwd_cltu) {
+    switch (name) {  // CltuGetParameterV4 ([0]..[18]) and CltuGetParameter (v5, + [19])
       case param::kAcquisitionSequenceLength: return 0;
       case param::kBitLockRequired: return 1;
       case param::kClcwGlobalVcid: return 2;
@@ -317,31 +350,43 @@ int par_choice_tag(ServiceType s, int name) {
       case param::kReturnTimeoutPeriod: return 16;
       case param::kRfAvailableRequired: return 17;
       case param::kSubcarrierToBitRateRatio: return 18;
-      case param::kMinReportingCycle: return 19;
+      case param::kMinReportingCycle: return version >= 5 ? 19 : -1;
     }
   }
   return -1;
 }
 
-ParameterValue dec_par_value(BerReader& r, ServiceType service) {
+namespace {
+
+// Version 0 (not known to the decoder): the choice must fit one of the version layouts.
+bool choice_matches(ServiceType s, int version, int name, uint32_t tag) {
+  if (version > 0) return parameter_choice(s, version, name) == static_cast<int>(tag);
+  for (int v : {5, 4, 3})
+    if (parameter_choice(s, v, name) == static_cast<int>(tag)) return true;
+  return false;
+}
+
+ParameterValue dec_par_value(BerReader& r, ServiceType service, int version) {
   const Tlv c = r.read();
   r.expect_end("GetParameter result");
   if (c.cls != kCtx || !c.constructed) fail("bad GetParameter choice");
   BerReader in(c, 4);
   ParameterValue p;
-  p.name = static_cast<int>(read_int(in, "parameterName"));
-  if (par_choice_tag(service, p.name) != static_cast<int>(c.number)) fail("parameter name does not match its choice");
+  p.name = static_cast<int>(read_int_range(in, "parameterName", 0, 32767));
+  if (!choice_matches(service, version, p.name, c.number))
+    fail("parameter " + std::to_string(p.name) + " in choice [" + std::to_string(c.number) + "] of version " +
+         std::to_string(version));
   const Tlv v = in.read();
   in.expect_end("parameter");
   switch (p.name) {
     case param::kLatencyLimit:  // CHOICE { online [0] IntPosShort, offline [1] NULL }
-      if (v.ctx(0)) p.value = BerReader::integer(v, "latencyLimit.online");
+      if (v.ctx(0)) p.value = tlv_int(v, "latencyLimit.online");
       else if (v.ctx(1)) { BerReader::null(v, "latencyLimit.offline"); p.absent = true; }
       else fail("bad latencyLimit");
       break;
     case param::kReportingCycle:  // CHOICE { periodicReportingOff [0] NULL, periodicReportingOn [1] }
       if (v.ctx(0)) { BerReader::null(v, "periodicReportingOff"); p.absent = true; }
-      else if (v.ctx(1)) p.value = BerReader::integer(v, "periodicReportingOn");
+      else if (v.ctx(1)) p.value = tlv_int(v, "periodicReportingOn");
       else fail("bad reportingCycle");
       break;
     case param::kPermittedFrameQuality: {
@@ -351,21 +396,26 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service) {
       break;
     }
     case param::kRequestedGvcid: {
-      if (v.universal(tag::kSequence)) {
+      // v1..v4: GvcId; v5: RequestedGvcId ::= CHOICE { gvcid [0] GvcId, undefined [1] NULL }.
+      if (v.universal(tag::kSequence) && version < 5) {
         BerReader g(v, 5);
         p.gvcid_set.push_back(read_gvcid_body(g));
-      } else if (v.ctx(0) && v.constructed) {  // v5 RequestedGvcId CHOICE { gvcid [0], undefined [1] }
+      } else if (v.ctx(0) && v.constructed && (version == 0 || version >= 5)) {
         BerReader g(v, 5);
         p.gvcid_set.push_back(read_gvcid_body(g));
-      } else if (v.ctx(1)) {
+      } else if (v.ctx(1) && (version == 0 || version >= 5)) {
+        BerReader::null(v, "requestedGvcid.undefined");
         p.absent = true;
       } else {
         fail("bad requestedGvcid");
       }
       break;
     }
-    case param::kPermittedGvcidSet: {  // SEQUENCE OF MasterChannelComposition
-      if (!v.universal(tag::kSequence)) fail("bad permittedGvcidSet");
+    case param::kPermittedGvcidSet: {
+      // v1..v4 GvcIdSetV1toV4 ::= SEQUENCE OF; v5 GvcIdSet ::= SET OF MasterChannelComposition.
+      const bool ok = version == 0 ? (v.universal(tag::kSequence) || v.universal(tag::kSet))
+                                   : v.universal(version >= 5 ? tag::kSet : tag::kSequence);
+      if (!ok) fail("bad permittedGvcidSet");
       BerReader s(v, 5);
       while (!s.at_end()) {
         BerReader mc = s.enter(s.expect(kUni, tag::kSequence, "MasterChannelComposition"));
@@ -398,9 +448,11 @@ ParameterValue dec_par_value(BerReader& r, ServiceType service) {
   return p;
 }
 
-void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service) {
-  const int t = par_choice_tag(service, p.name);
-  if (t < 0) throw std::invalid_argument("GET-PARAMETER: parameter " + std::to_string(p.name) + " not in this service");
+void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service, int version) {
+  const int t = parameter_choice(service, version, p.name);
+  if (t < 0)
+    throw std::invalid_argument("GET-PARAMETER: parameter " + std::to_string(p.name) + " not in " +
+                                to_string(service) + " version " + std::to_string(version));
   w.begin(kCtx, static_cast<uint32_t>(t));
   w.integer(p.name);
   switch (p.name) {
@@ -416,26 +468,52 @@ void enc_par_value(BerWriter& w, const ParameterValue& p, ServiceType service) {
       w.end();
       break;
     case param::kRequestedGvcid:
-      if (p.gvcid_set.empty()) throw std::invalid_argument("requested GVCID missing");
-      write_gvcid(w, p.gvcid_set.front());
-      break;
-    case param::kPermittedGvcidSet:
-      w.sequence();
-      for (const auto& g : p.gvcid_set) {
-        w.sequence();
-        w.integer(g.scid);
-        w.integer(g.tfvn);
-        if (g.master_channel) {
-          w.null(kCtx, 0);
+      if (version >= 5) {  // RequestedGvcId ::= CHOICE { gvcid [0] GvcId, undefined [1] NULL }
+        if (p.absent || p.gvcid_set.empty()) {
+          w.null(kCtx, 1);
         } else {
-          w.begin(kCtx, 1);
-          w.integer(g.vcid);
+          w.begin(kCtx, 0);
+          write_gvcid_body(w, p.gvcid_set.front());
           w.end();
         }
-        w.end();
+      } else {
+        if (p.gvcid_set.empty()) throw std::invalid_argument("requested GVCID missing (no undefined before v5)");
+        write_gvcid(w, p.gvcid_set.front());
+      }
+      break;
+    case param::kPermittedGvcidSet: {
+      // MasterChannelComposition per master channel: one with masterChannel when the whole master
+      // channel may be selected, one whose vcList holds its selectable virtual channels.
+      if (version >= 5) w.begin(kUni, tag::kSet); else w.sequence();
+      std::vector<std::pair<int, int>> masters;
+      for (const auto& g : p.gvcid_set)
+        if (std::find(masters.begin(), masters.end(), std::make_pair(g.scid, g.tfvn)) == masters.end())
+          masters.emplace_back(g.scid, g.tfvn);
+      for (const auto& [scid, tfvn] : masters) {
+        bool whole = false, vcs = false;
+        for (const auto& g : p.gvcid_set)
+          if (g.scid == scid && g.tfvn == tfvn) (g.master_channel ? whole : vcs) = true;
+        if (whole) {
+          w.sequence();
+          w.integer(scid);
+          w.integer(tfvn);
+          w.null(kCtx, 0);
+          w.end();
+        }
+        if (vcs) {
+          w.sequence();
+          w.integer(scid);
+          w.integer(tfvn);
+          w.begin(kCtx, 1);
+          for (const auto& g : p.gvcid_set)
+            if (g.scid == scid && g.tfvn == tfvn && !g.master_channel) w.integer(g.vcid);
+          w.end();
+          w.end();
+        }
       }
       w.end();
       break;
+    }
     default:
       if (!p.raw.empty())
         w.raw(p.raw.data(), p.raw.size());
@@ -618,7 +696,7 @@ struct Encoder {
     w.integer(g.invoke_id);
     if (g.result.positive) {
       w.begin(kCtx, 0);
-      enc_par_value(w, g.parameter, service);
+      enc_par_value(w, g.parameter, service, version);
       w.end();
     } else {
       write_result(w, g.result, true);
@@ -800,12 +878,12 @@ uint32_t pdu_outer_tag(const uint8_t* p, size_t n) {
   return t.number;
 }
 
-Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service) {
+Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service, int version) {
   const Tlv outer = ber_parse(p, n);
   if (outer.total != n) fail("octets after the PDU");
   if (outer.cls != kCtx) fail("outer tag is not context-specific");
   if (outer.number == op::kPeerAbort) {
-    return PeerAbortPdu{static_cast<int>(BerReader::integer(outer, "PEER-ABORT diagnostic"))};
+    return PeerAbortPdu{tlv_int(outer, "PEER-ABORT diagnostic")};
   }
   if (!outer.constructed) fail("primitive outer value");
   BerReader r(outer);
@@ -867,8 +945,12 @@ Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service) {
         const Tlv n = r.read();
         if (n.cls != kCtx || n.number > 8) fail("bad CltuNotification");
         a.notification = static_cast<int>(n.number);
-        if (n.number >= 6) a.event_id = BerReader::integer(n, "eventInvocationId");
-        else BerReader::null(n, "cltuNotification");
+        if (n.number >= 6) {
+          a.event_id = BerReader::integer(n, "eventInvocationId");  // EventInvocationId ::= IntUnsignedLong
+          if (a.event_id < 0 || a.event_id > 0xffffffffLL) fail("eventInvocationId out of range");
+        } else {
+          BerReader::null(n, "cltuNotification");
+        }
         a.progress = read_cltu_progress(r);
         a.production = static_cast<int>(read_int_range(r, "productionStatus", 0, 3));
         a.uplink = static_cast<int>(read_int_range(r, "uplinkStatus", 0, 3));
@@ -975,7 +1057,7 @@ common:
       s.invoke_id = read_int_range(r, "invokeId", 0, 65535);
       const Tlv t = r.read();
       if (t.ctx(0)) { BerReader::null(t, "immediately"); s.kind = ScheduleStatusReportInvocation::Kind::immediately; }
-      else if (t.ctx(1)) { s.kind = ScheduleStatusReportInvocation::Kind::periodically; s.cycle_s = static_cast<int>(BerReader::integer(t, "periodically")); }
+      else if (t.ctx(1)) { s.kind = ScheduleStatusReportInvocation::Kind::periodically; s.cycle_s = tlv_int(t, "periodically"); }
       else if (t.ctx(2)) { BerReader::null(t, "stop"); s.kind = ScheduleStatusReportInvocation::Kind::stop; }
       else fail("bad reportRequestType");
       out = s;
@@ -1017,13 +1099,13 @@ common:
       const Tlv t = r.read();
       if (t.ctx(0) && t.constructed) {
         BerReader in(t, 2);
-        g.parameter = dec_par_value(in, service);
+        g.parameter = dec_par_value(in, service, version);
       } else if (t.ctx(1) && t.constructed) {
         BerReader in(t, 2);
         const Tlv d = in.read();
         in.expect_end("DiagnosticGet");
         if (!d.ctx(0) && !d.ctx(1)) fail("bad GET-PARAMETER diagnostic");
-        g.result = {false, d.ctx(1), static_cast<int>(BerReader::integer(d, "diagnostic"))};
+        g.result = {false, d.ctx(1), tlv_int(d, "diagnostic")};
       } else {
         fail("bad GET-PARAMETER result");
       }

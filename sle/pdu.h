@@ -289,8 +289,9 @@ std::string pdu_name(const Pdu& p);
 
 /// Decodes one PDU (the body of one TML PDU message). `service` selects the RAF, RCF or CLTU variant
 /// of START, TRANSFER-BUFFER, STATUS-REPORT and GET-PARAMETER and the CLTU-only operations. Throws BerError on malformed input or an
-/// operation this service does not have. The whole buffer must be consumed.
-Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service);
+/// operation this service does not have. The whole buffer must be consumed. `version` selects the
+/// GET-PARAMETER return layout of that SLE version; 0 accepts the layout of any version.
+Pdu decode_pdu(const uint8_t* p, size_t n, ServiceType service, int version = 0);
 /// Peeks the outer tag (the operation) without decoding the rest; throws BerError.
 uint32_t pdu_outer_tag(const uint8_t* p, size_t n);
 
@@ -303,6 +304,10 @@ std::vector<uint8_t> encode_pdu(const Pdu& pdu, ServiceType service, int version
 void encode_annotated_frame(BerWriter& w, const AnnotatedFrame& meta, const uint8_t* data, size_t n,
                             ServiceType service, int version);
 void encode_sync_notification(BerWriter& w, const SyncNotification& s, int version);
+
+/// GET-PARAMETER return CHOICE number of `parameter` in this service and SLE version; -1 when that
+/// version's ASN.1 has no such parameter (the provider answers unknownParameter then).
+int parameter_choice(ServiceType service, int version, int parameter);
 
 /// Outer context tags of the RAF/RCF PDUs.
 namespace op {

@@ -185,11 +185,31 @@ void SleProvider::end_of_data() {
 }
 
 void SleProvider::set_link_status(const LinkStatus& s) {
-  core_->frame_sync = s.frame_sync;
+  const int old_sync = core_->frame_sync.exchange(s.frame_sync);
+  const int old_production = core_->production.exchange(s.production);
   core_->symbol_sync = s.symbol_sync;
   core_->subcarrier = s.subcarrier;
   core_->carrier = s.carrier;
-  core_->production = s.production;
+  std::vector<SyncNotification> notes;
+  if (old_sync == 0 && s.frame_sync != 0) {
+    SyncNotification n;
+    n.kind = SyncNotification::Kind::loss_frame_sync;
+    n.time = SleTime::now();
+    n.carrier = s.carrier;
+    n.subcarrier = s.subcarrier;
+    n.symbol_sync = s.symbol_sync;
+    notes.push_back(n);
+  }
+  if (old_production != s.production) {
+    SyncNotification n;
+    n.kind = SyncNotification::Kind::production_status_change;
+    n.production = s.production;
+    notes.push_back(n);
+  }
+  if (notes.empty()) return;
+  const auto active = std::atomic_load(&core_->active);
+  for (const auto& sess : *active)
+    for (const auto& n : notes) sess->offer_notification(n);
 }
 
 void SleProvider::set_frame_store(std::shared_ptr<FrameStore> store) {
@@ -220,6 +240,9 @@ InstanceStats SleProvider::stats(const std::string& sii) const {
     s.aborts = st->aborts;
     s.cltus_received = st->cltus_received;
     s.cltus_accepted = st->cltus_accepted;
+    std::lock_guard<std::mutex> lk(core_->mu);
+    for (const auto& w : core_->sessions)
+      if (auto sess = w.lock(); sess && sess->bound_si.load() == st.get()) sess->queued(s.queued_bytes, s.queued_buffers);
     return s;
   }
   throw std::invalid_argument("no service instance " + sii);

@@ -37,6 +37,8 @@ struct InstanceStats {
   uint64_t aborts = 0;            ///< associations ended by PEER-ABORT (either side) or loss
   uint64_t cltus_received = 0;    ///< CLTU: TRANSFER-DATA invocations
   uint64_t cltus_accepted = 0;    ///< CLTU: passed to the sink and accepted
+  uint64_t queued_bytes = 0;      ///< octets waiting for the bound user (queue + write in progress)
+  uint64_t queued_buffers = 0;    ///< messages waiting for the bound user
 };
 
 /// Lock and production status reported in STATUS-REPORT (911.1-B §3.7): inLock 0, outOfLock 1,
@@ -70,6 +72,9 @@ class SleProvider {
   /// Sends the end-of-data notification to every started association (end of pass).
   void end_of_data();
 
+  /// Updates what STATUS-REPORT says. Started associations get a SYNC-NOTIFY (911.1-B §3.6.2.2):
+  /// lossFrameSync when frame sync goes from inLock to not in lock, productionStatusChange when
+  /// the production status changes.
   void set_link_status(const LinkStatus& s);
   /// Archive for rtnOffline service instances.
   void set_frame_store(std::shared_ptr<FrameStore> store);

@@ -73,17 +73,20 @@ void ProviderSession::begin_tb_locked() {
 void ProviderSession::finish_tb_locked() {
   w_.end();
   tml_put_header(cur_.data(), TmlType::pdu, static_cast<uint32_t>(cur_.size() - kTmlHeaderSize));
-  out_.push_back({std::move(cur_), std::max(cur_frames_, 1)});
+  out_.push_back({std::move(cur_), std::max(cur_frames_, 1), cur_notify_});
   cur_ = {};
   cur_frames_ = 0;
+  cur_notify_ = false;
   si_->buffers_sent++;
   if (cfg_->delivery == DeliveryMode::timely_online) {
     // Timely online (911.1-B §2.4.2.2): the user's backlog is bounded; the oldest buffers are
-    // discarded and a notification is sent with the next buffer.
+    // discarded and an excessive-data-backlog notification is sent with the next buffer. Buffers
+    // carrying loss-of-sync, production-status or end-of-data notifications are kept: the user
+    // must learn of those (they are rare, so the bound holds).
     size_t queued = 0;
-    for (const auto& m : out_) queued += m.frames > 0;
+    for (const auto& m : out_) queued += m.frames > 0 && !m.notify;
     while (queued > static_cast<size_t>(cfg_->max_backlog_buffers)) {
-      auto it = std::find_if(out_.begin(), out_.end(), [](const OutMsg& m) { return m.frames > 0; });
+      auto it = std::find_if(out_.begin(), out_.end(), [](const OutMsg& m) { return m.frames > 0 && !m.notify; });
       si_->frames_discarded += static_cast<uint64_t>(it->frames);
       out_.erase(it);
       --queued;
@@ -137,18 +140,34 @@ void ProviderSession::offer(const framing::Frame& f, const SleTime& ert) {
 }
 
 void ProviderSession::offer_end_of_data() {
+  SyncNotification n;
+  n.kind = SyncNotification::Kind::end_of_data;
+  offer_notification(n);
+}
+
+void ProviderSession::offer_notification(SyncNotification n) {
   if (state_ != active) return;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (state_ != active) return;
     if (cur_frames_ == 0) begin_tb_locked();
-    SyncNotification n;
-    n.kind = SyncNotification::Kind::end_of_data;
     if (cfg_->auth == AuthMode::all) n.credentials = our_credentials(false);
     encode_sync_notification(w_, n, version_);
+    // A notification goes out at once, with the frames before it (911.1-B §3.6.2.3).
+    cur_notify_ = true;
     finish_tb_locked();
   }
   kick();
+}
+
+void ProviderSession::queued(uint64_t& bytes, uint64_t& buffers) {
+  std::lock_guard<std::mutex> lk(mu_);
+  for (const auto& m : out_) {
+    bytes += m.bytes.size();
+    buffers += m.frames > 0;
+  }
+  bytes += bytes_in_flight();
+  buffers += messages_in_flight();
 }
 
 void ProviderSession::pull(std::vector<std::vector<uint8_t>>& out) {
@@ -156,6 +175,7 @@ void ProviderSession::pull(std::vector<std::vector<uint8_t>>& out) {
   size_t bytes = 0;
   while (!out_.empty() && out.size() < 256 && bytes < (8u << 20)) {
     bytes += out_.front().bytes.size();
+    if (out_.front().frames == 0) --pending_returns_;
     out.push_back(std::move(out_.front().bytes));
     out_.pop_front();
   }
@@ -166,28 +186,51 @@ void ProviderSession::pull(std::vector<std::vector<uint8_t>>& out) {
 
 Credentials ProviderSession::our_credentials(bool for_bind) {
   if (!cfg_ || cfg_->auth == AuthMode::none || (cfg_->auth == AuthMode::bind && !for_bind)) return {};
+  // Answer in the hash the peer uses (or is configured to use): a v5 peer sending SHA-1 checks
+  // our credentials with SHA-1 too.
   return encode_isp1_credentials(
-      make_credentials(hash_for_version(version_), cfg_->responder_id, cfg_->responder_password, SleTime::now()));
+      make_credentials(peer_hash_ ? *peer_hash_ : hash_for_version(version_), cfg_->responder_id, cfg_->responder_password, SleTime::now()));
 }
 
 bool ProviderSession::check_invoker(const Credentials& c) {
   if (cfg_->auth != AuthMode::all) return true;
+  HashAlgorithm used = HashAlgorithm::sha1;
   const CredentialStatus st =
       c.empty() ? CredentialStatus::malformed
-                : check_credentials(c, user_.id, user_.password, version_, SleTime::now(), cfg_->max_credential_age_s);
-  if (st == CredentialStatus::ok) return true;
+                : check_credentials(c, user_.id, user_.password, version_, SleTime::now(), cfg_->max_credential_age_s,
+                                    &used);
+  if (st == CredentialStatus::ok && (!peer_hash_ || used == *peer_hash_)) return true;
   spdlog::warn("SLE {}: invocation from {} with {} credentials", si_->cfg.sii, user_.id, to_string(st));
   abort(PeerAbortDiagnostic::access_denied);
   return false;
 }
 
 void ProviderSession::reply(const Pdu& pdu) {
+  if (ending()) return;
   std::vector<uint8_t> m(kTmlHeaderSize);
-  encode_pdu(pdu, service_, version_ ? version_ : 5, m);
+  try {
+    encode_pdu(pdu, service_, version_ ? version_ : 5, m);
+  } catch (const std::invalid_argument& e) {
+    // A value this version cannot carry: a provider bug, but the association must not take the
+    // I/O thread down with it.
+    spdlog::error("SLE: cannot encode {} for version {}: {}", pdu_name(pdu), version_, e.what());
+    abort(PeerAbortDiagnostic::other_reason);
+    return;
+  }
   tml_put_header(m.data(), TmlType::pdu, static_cast<uint32_t>(m.size() - kTmlHeaderSize));
+  bool too_many = false;
   {
     std::lock_guard<std::mutex> lk(mu_);
     out_.push_back({std::move(m), 0});
+    // Returns are never discarded; a user that keeps invoking without reading them would make
+    // them pile up without bound, so it is cut off.
+    too_many = ++pending_returns_ > kMaxPendingReturns;
+  }
+  if (too_many) {
+    spdlog::warn("SLE {}: '{}' does not read its returns ({} pending): aborting", cfg_ ? cfg_->sii : "?", user_.id,
+                 kMaxPendingReturns);
+    abort(PeerAbortDiagnostic::other_reason);
+    return;
   }
   kick();
 }
@@ -199,7 +242,7 @@ void ProviderSession::on_pdu(const uint8_t* p, size_t n) {
   Pdu pdu;
   try {
     // Before BIND only BIND-invocation is valid, whose encoding is the same for every service.
-    pdu = decode_pdu(p, n, decode_as);
+    pdu = decode_pdu(p, n, decode_as, state_ == unbound ? 0 : version_);
   } catch (const BerError& e) {
     spdlog::warn("SLE: undecodable PDU ({}): aborting the association", e.what());
     abort(PeerAbortDiagnostic::encoding_error);
@@ -246,13 +289,19 @@ void ProviderSession::handle_bind(const BindInvocation& b) {
     return reject(BindDiagnostic::si_not_accessible_to_this_initiator, "unknown initiator");
   if (user) user_ = *user;
   else user_.id = b.initiator;
+  if (user_.hash) peer_hash_ = user_.hash;
   if (cfg_->auth != AuthMode::none) {
+    HashAlgorithm used = HashAlgorithm::sha1;
     const CredentialStatus st =
         b.credentials.empty()
             ? CredentialStatus::malformed
             : check_credentials(b.credentials, user_.id, user_.password, b.version, SleTime::now(),
-                                cfg_->max_credential_age_s);
+                                cfg_->max_credential_age_s, &used);
     if (st != CredentialStatus::ok) return reject(BindDiagnostic::access_denied, std::string("credentials ") + to_string(st));
+    if (user_.hash && used != *user_.hash)
+      return reject(BindDiagnostic::access_denied,
+                    std::string("credentials hashed with ") + to_string(used) + ", " + to_string(*user_.hash) + " configured");
+    peer_hash_ = used;
   }
   if (std::find(cfg_->versions.begin(), cfg_->versions.end(), b.version) == cfg_->versions.end())
     return reject(BindDiagnostic::version_not_supported, "version " + std::to_string(b.version));
@@ -264,6 +313,7 @@ void ProviderSession::handle_bind(const BindInvocation& b) {
   service_ = cfg_->service;
   meta_.antenna.assign(cfg_->antenna_id.begin(), cfg_->antenna_id.end());
   si->associations++;
+  bound_si = si;
   state_ = ready;
   ret.positive = true;
   ret.value = b.version;
@@ -288,7 +338,39 @@ GetParameterReturn ProviderSession::get_cltu_parameter(const GetParameterInvocat
     case param::kMaximumSlduLength: v.value = cfg_->max_cltu_length; break;
     case param::kMinimumDelayTime: v.value = cfg_->min_delay_us; break;
     case param::kNotificationMode: v.value = 1; break;   // immediate
-    case param::kPlopInEffect: v.value = 0; break;       // PLOP-1
+    case param::kPlopInEffect: v.value = cfg_->plop - 1; break;  // plop1 0, plop2 1
+    case param::kAcquisitionSequenceLength: v.value = cfg_->acquisition_sequence_length; break;
+    case param::kPlop1IdleSequenceLength: v.value = cfg_->plop1_idle_sequence_length; break;
+    case param::kModulationFrequency: v.value = cfg_->modulation_frequency; break;
+    case param::kModulationIndex: v.value = cfg_->modulation_index; break;
+    case param::kSubcarrierToBitRateRatio: v.value = cfg_->subcarrier_to_bit_rate_ratio; break;
+    case param::kClcwGlobalVcid:
+    case param::kClcwPhysicalChannel: {
+      // v5: CHOICE { configured [0], notConfigured [1] NULL }; v4: the bare value, so an
+      // unconfigured one cannot be told to a v4 user (unknownParameter).
+      const bool gvcid = g.parameter == param::kClcwGlobalVcid;
+      const bool configured = gvcid ? cfg_->clcw_global_vcid.has_value() : !cfg_->clcw_physical_channel.empty();
+      if (!configured && version_ < 5) {
+        r.result = OpResult::service_specific(0);
+        break;
+      }
+      BerWriter w(v.raw);
+      if (!configured) {
+        w.null(TagClass::context, 1);
+      } else if (gvcid) {
+        const RequestedGvcid& c = *cfg_->clcw_global_vcid;
+        if (version_ >= 5) w.begin(TagClass::context, 0); else w.sequence();
+        w.integer(c.scid);
+        w.integer(c.tfvn);
+        w.integer(TagClass::context, 1, c.vcid);  // virtualChannel
+        w.end();
+      } else if (version_ >= 5) {
+        w.visible_string(cfg_->clcw_physical_channel, TagClass::context, 0);
+      } else {
+        w.visible_string(cfg_->clcw_physical_channel);
+      }
+      break;
+    }
     case param::kProtocolAbortMode: v.value = 0; break;  // abort
     case param::kReturnTimeoutPeriod: v.value = cfg_->return_timeout_s; break;
     case param::kMinReportingCycle: v.value = cfg_->min_reporting_cycle_s; break;
@@ -298,6 +380,10 @@ GetParameterReturn ProviderSession::get_cltu_parameter(const GetParameterInvocat
       break;
     default:
       r.result = OpResult::service_specific(0);  // unknownParameter
+  }
+  if (r.result.positive && parameter_choice(service_, version_, g.parameter) < 0) {
+    r.result = OpResult::service_specific(0);  // not in this version's CltuGetParameter CHOICE
+    r.parameter = {};
   }
   return r;
 }
@@ -437,7 +523,8 @@ GetParameterReturn ProviderSession::get_parameter(const GetParameterInvocation& 
     case param::kMinReportingCycle: v.value = cfg_->min_reporting_cycle_s; break;
     case param::kRequestedFrameQuality:
       if (rcf) { r.result = OpResult::service_specific(0); return r; }
-      v.value = requested_quality_;
+      // v1..v4 report undefined (3) until a START has selected one (RafGetParameterV1toV4).
+      v.value = (!gvcid_set_ && version_ < 5) ? 3 : requested_quality_;
       break;
     case param::kPermittedFrameQuality:
       if (rcf) { r.result = OpResult::service_specific(0); return r; }
@@ -445,7 +532,9 @@ GetParameterReturn ProviderSession::get_parameter(const GetParameterInvocation& 
       break;
     case param::kRequestedGvcid:
       if (!rcf) { r.result = OpResult::service_specific(0); return r; }
-      v.gvcid_set.push_back(gvcid_);
+      // v5 RequestedGvcId has an undefined branch for "no START yet"; v1..v4 always carry a GvcId.
+      if (gvcid_set_ || version_ < 5) v.gvcid_set.push_back(gvcid_);
+      else v.absent = true;
       break;
     case param::kPermittedGvcidSet:
       if (!rcf) { r.result = OpResult::service_specific(0); return r; }
@@ -453,6 +542,11 @@ GetParameterReturn ProviderSession::get_parameter(const GetParameterInvocation& 
       break;
     default:
       r.result = OpResult::service_specific(0);  // unknownParameter
+  }
+  // A parameter this version's GET-PARAMETER CHOICE cannot carry is unknown to that user.
+  if (r.result.positive && parameter_choice(service_, version_, g.parameter) < 0) {
+    r.result = OpResult::service_specific(0);
+    r.parameter = {};
   }
   return r;
 }
@@ -580,7 +674,10 @@ void ProviderSession::handle(Pdu&& pdu) {
     r.invoke_id = s->invoke_id;
     r.credentials = our_credentials(false);
     using K = ScheduleStatusReportInvocation::Kind;
-    if (s->kind == K::stop) {
+    if (cfg_->delivery == DeliveryMode::offline) {
+      // No status reports for an offline delivery (911.1-B §3.7: notSupportedInThisDeliveryMode).
+      r.result = OpResult::service_specific(0);
+    } else if (s->kind == K::stop) {
       if (report_cycle_s_ == 0) r.result = OpResult::service_specific(1);  // alreadyStopped
       else {
         report_cycle_s_ = 0;
@@ -628,6 +725,7 @@ void ProviderSession::handle(Pdu&& pdu) {
 
 void ProviderSession::on_closed(const std::string& reason, int abort_diag) {
   const int prev = state_.exchange(closed);
+  bound_si = nullptr;
   report_timer_.cancel();
   latency_timer_.cancel();
   {

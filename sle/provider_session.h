@@ -65,6 +65,10 @@ class ProviderSession : public TmlEndpoint {
   /// Data path, any thread.
   void offer(const framing::Frame& f, const SleTime& ert);
   void offer_end_of_data();
+  /// SYNC-NOTIFY (loss of frame sync, production status change, end of data) into the stream.
+  void offer_notification(SyncNotification n);
+  /// Octets and TRANSFER-BUFFERs queued for this user (provider queue + the write in progress).
+  void queued(uint64_t& bytes, uint64_t& buffers);
 
  protected:
   void on_pdu(const uint8_t* p, size_t n) override;
@@ -77,6 +81,7 @@ class ProviderSession : public TmlEndpoint {
   struct OutMsg {
     std::vector<uint8_t> bytes;
     int frames = 0;  ///< > 0 for TRANSFER-BUFFERs (the only messages that may be discarded)
+    bool notify = false;  ///< carries a SYNC-NOTIFY other than excessive data backlog: never discarded
   };
   std::shared_ptr<ProviderSession> self() { return std::static_pointer_cast<ProviderSession>(shared_from_this()); }
 
@@ -99,8 +104,12 @@ class ProviderSession : public TmlEndpoint {
   std::shared_ptr<SleProvider::Core> core_;
   std::vector<InstanceState*> candidates_;
   InstanceState* si_ = nullptr;
+ public:
+  std::atomic<InstanceState*> bound_si{nullptr};  ///< the instance while bound (read by stats())
+ private:
   const ServiceInstanceConfig* cfg_ = nullptr;
   PeerConfig user_;
+  std::optional<HashAlgorithm> peer_hash_;  ///< hash of the peer's BIND credentials
   int version_ = 0;
   ServiceType service_ = ServiceType::rtn_all_frames;
   std::atomic<int> state_{unbound};
@@ -116,8 +125,11 @@ class ProviderSession : public TmlEndpoint {
   std::vector<uint8_t> cur_;
   BerWriter w_{cur_};
   int cur_frames_ = 0;
+  bool cur_notify_ = false;
   uint64_t tb_seq_ = 0;
   std::deque<OutMsg> out_;
+  static constexpr int kMaxPendingReturns = 1024;
+  int pending_returns_ = 0;  ///< returns / reports in out_ (not yet handed to the socket)
   std::vector<std::vector<uint8_t>> pool_;  // written TRANSFER-BUFFER storage for reuse
   bool backlog_notify_ = false;
   AnnotatedFrame meta_;

@@ -121,7 +121,7 @@ void TmlEndpoint::handle_message(const TmlHeader& h) {
     return;
   } else {
     arm_dead_timer();
-    if (h.type == TmlType::pdu) {
+    if (h.type == TmlType::pdu && pending_abort_ < 0) {  // nothing more is handled once aborting
       on_pdu(body_.data(), body_.size());
       if (finished_) return;
     }
@@ -196,11 +196,19 @@ void TmlEndpoint::do_write() {
     return;
   }
   buffers_.clear();
-  for (const auto& b : batch_) buffers_.emplace_back(asio::buffer(b));
+  uint64_t bytes = 0;
+  for (const auto& b : batch_) {
+    buffers_.emplace_back(asio::buffer(b));
+    bytes += b.size();
+  }
+  inflight_bytes_ = bytes;
+  inflight_msgs_ = batch_.size();
   writing_ = true;
   last_send_ = std::chrono::steady_clock::now();
   asio::async_write(socket_, buffers_, [self = shared_from_this()](error_code ec, size_t) {
     self->writing_ = false;
+    self->inflight_bytes_ = 0;
+    self->inflight_msgs_ = 0;
     for (auto& b : self->batch_) self->recycle(std::move(b));
     self->batch_.clear();
     if (self->finished_) return;
@@ -219,7 +227,18 @@ void TmlEndpoint::abort(PeerAbortDiagnostic diag) {
     spdlog::info("SLE: sending PEER-ABORT ({})", to_string(diag));
     self->pending_abort_ = static_cast<int>(diag);
     self->queue_.clear();
-    if (!self->writing_) self->send_urgent();
+    if (!self->writing_) {
+      self->send_urgent();
+      return;
+    }
+    // The octet goes after the message being written; a peer that does not read never lets that
+    // write end, so give it one second and then close without it.
+    self->linger_timer_.expires_after(std::chrono::seconds(1));
+    self->linger_timer_.async_wait([self](error_code e) {
+      if (e || self->finished_ || self->pending_abort_ < 0) return;
+      spdlog::warn("SLE: PEER-ABORT not delivered: the peer does not read; closing");
+      self->finish("PEER-ABORT not delivered (peer not reading)", -1);
+    });
   });
 }
 
@@ -228,7 +247,11 @@ void TmlEndpoint::send_urgent() {
   pending_abort_ = -1;
   aborting_ = true;
   error_code ec;
+  // Never block the strand (other associations share the I/O thread): with no room in the send
+  // buffer the octet is lost and the connection is closed all the same.
+  socket_.non_blocking(true, ec);
   socket_.send(asio::buffer(&d, 1), asio::socket_base::message_out_of_band, ec);
+  if (ec) spdlog::warn("SLE: PEER-ABORT octet not sent: {}", ec.message());
   socket_.shutdown(asio::socket_base::shutdown_send, ec);
   hb_timer_.cancel();
   dead_timer_.cancel();

@@ -67,6 +67,11 @@ class TmlEndpoint : public std::enable_shared_from_this<TmlEndpoint> {
   virtual void recycle(std::vector<uint8_t>&& buf) {}
 
   const TmlContext& context() const { return context_; }
+  /// PEER-ABORT requested or the connection finished (strand only).
+  bool ending() const { return finished_ || aborting_ || pending_abort_ >= 0; }
+  /// Octets and messages handed to the socket by the write in progress (any thread).
+  uint64_t bytes_in_flight() const { return inflight_bytes_.load(std::memory_order_relaxed); }
+  uint64_t messages_in_flight() const { return inflight_msgs_.load(std::memory_order_relaxed); }
 
  private:
   void read_header();
@@ -96,6 +101,7 @@ class TmlEndpoint : public std::enable_shared_from_this<TmlEndpoint> {
   std::chrono::steady_clock::time_point last_send_;
   std::atomic<bool> closed_{false};
   std::atomic<bool> kick_pending_{false};
+  std::atomic<uint64_t> inflight_bytes_{0}, inflight_msgs_{0};
   bool finished_ = false;
 };
 

@@ -54,7 +54,7 @@ struct SleUser::Impl {
   Credentials creds(bool bind_op) const {
     if (cfg.auth == AuthMode::none || (cfg.auth == AuthMode::bind && !bind_op)) return {};
     return encode_isp1_credentials(
-        make_credentials(hash_for_version(cfg.version), cfg.initiator_id, cfg.password, SleTime::now()));
+        make_credentials(cfg.hash ? *cfg.hash : hash_for_version(cfg.version), cfg.initiator_id, cfg.password, SleTime::now()));
   }
 
   /// Counts the frames of a TRANSFER-BUFFER without copying them (no frame callback set); every
@@ -82,7 +82,7 @@ struct SleUser::Impl {
         w.begin(TagClass::context, op::kTransferBuffer);
         w.raw(item_start, item.total);
         w.end();
-        const auto tb = std::get<TransferBuffer>(decode_pdu(one.data(), one.size(), cfg.service));
+        const auto tb = std::get<TransferBuffer>(decode_pdu(one.data(), one.size(), cfg.service, cfg.version));
         const auto& s = std::get<SyncNotification>(tb.items.at(0));
         backlog += s.kind == SyncNotification::Kind::excessive_data_backlog;
         eod += s.kind == SyncNotification::Kind::end_of_data;
@@ -118,7 +118,7 @@ struct SleUser::Impl {
     }
     Pdu pdu;
     try {
-      pdu = decode_pdu(p, n, cfg.service);
+      pdu = decode_pdu(p, n, cfg.service, cfg.version);
     } catch (const BerError& e) {
       spdlog::warn("SLE user: undecodable PDU from the provider ({})", e.what());
       conn->abort(PeerAbortDiagnostic::encoding_error);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sle/config.h"
+#include "sle/credentials.h"
 #include "sle/pdu.h"
 
 namespace groundlink::sle {
@@ -37,6 +38,7 @@ struct UserConfig {
   uint16_t dead_factor = 3;
   int return_timeout_ms = 5000;
   int max_credential_age_s = 180;
+  std::optional<HashAlgorithm> hash;        ///< our credentials' hash; nullopt = by version (SHA-256 from v5)
 };
 
 struct UserStats {

@@ -39,7 +39,7 @@ ServiceInstanceConfig raf_instance(AuthMode auth, const char* sii = kSii) {
   c.responder_id = "jsle-bridge";
   c.responder_password = kProvPw;
   c.auth = auth;
-  c.users = {{"mertens", kUserPw}};
+  c.users = {{"mertens", kUserPw, std::nullopt}};
   c.buffer_size = 20;
   c.latency_limit_ms = 50;
   return c;
@@ -478,6 +478,10 @@ TEST(Provider, OfflineDeliveryFromTheStore) {
     erts.push_back(f.ert.ns);
   });
   ASSERT_TRUE(u.bind().positive);
+  // Offline delivery has no status reports (notSupportedInThisDeliveryMode).
+  EXPECT_EQ(u.schedule_status_report(ScheduleStatusReportInvocation::Kind::immediately).result.code, 0);
+  EXPECT_EQ(u.get_parameter(param::kDeliveryMode).parameter.value, 2);
+  EXPECT_TRUE(u.get_parameter(param::kLatencyLimit).parameter.absent);  // offline: the NULL branch
   EXPECT_FALSE(u.start().result.positive);  // missing times
   ASSERT_TRUE(u.start(RequestedFrameQuality::all, SleTime::from_ns(t0 + 10'000'000'000LL),
                       SleTime::from_ns(t0 + 59'000'000'000LL))
