@@ -43,6 +43,7 @@ int cmd_sle_user(int argc, char** argv) {
              {"responder-port", "NAME", "logical responder port", "RAF_PORT"},
              {"version", "N", "SLE version 1..5", "5"},
              {"auth", "MODE", "none | bind | all", "none"},
+             {"hash", "ALG", "credentials hash: sha1 | sha256 | auto (auto: SHA-256 from v5, SHA-1 before)", "auto"},
              {"user", "ID", "initiator (user) identifier", "groundlink-user"},
              {"password", "HEX", "our ISP1 password", ""},
              {"responder-id", "ID", "expected provider identifier (checked when given)", ""},
@@ -86,6 +87,13 @@ int cmd_sle_user(int argc, char** argv) {
       uc.auth = sle::auth_mode_from_string(args.get("auth"));
     } catch (const std::exception&) {
       throw UsageError("--auth: allowed none, bind, all");
+    }
+  }
+  if (args.has("hash")) {
+    try {
+      uc.hash = sle::hash_from_string(args.get("hash"));
+    } catch (const std::exception&) {
+      throw UsageError("--hash: allowed sha1, sha256, auto");
     }
   }
   if (args.has("user") || !args.has("config")) uc.initiator_id = args.get("user");

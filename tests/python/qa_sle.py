@@ -160,6 +160,36 @@ class qa_sle(unittest.TestCase):
                 provider.communicate(timeout=30)
             self.assertEqual(provider.returncode, 0)
 
+    def test_per_peer_hash(self):
+        # A v5 peer configured for SHA-1 credentials (as dariol83's v5 user sends them): the
+        # provider checks with the hash configured for that user, the user picks its own.
+        with tempfile.TemporaryDirectory() as tmp:
+            port = free_port()
+            cfg = os.path.join(tmp, "sle.yaml")
+            with open(cfg, "w") as f:
+                f.write(f"instances:\n  - sii: \"{sii_of('raf', 5)}\"\n    host: 127.0.0.1\n    port: {port}\n"
+                        f"    auth: bind\n    responder_password: \"{PROVIDER_PW}\"\n"
+                        f"    users: [{{id: mertens, password: \"{USER_PW}\", hash: sha1}}]\n")
+            provider = subprocess.Popen([BIN, "decode", "--profile", "snpp-cadu", "--input", SNPP, "--format",
+                                         "bits", "--sle", cfg, "--sle-linger", "30"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                self.assertTrue(wait_listening(port))
+                base = [BIN, "sle-user", "--port", str(port), "--sii", sii_of("raf", 5), "--auth", "bind",
+                        "--user", "mertens", "--password", USER_PW, "--version", "5"]
+                p = subprocess.run(base + ["--hash", "sha256"], capture_output=True, text=True, timeout=30)
+                self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "negative", p.stderr)
+                p = subprocess.run(base + ["--hash", "sha1"], capture_output=True, text=True, timeout=30)
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "positive")
+                p = subprocess.run(base + ["--hash", "md5"], capture_output=True, text=True, timeout=30)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn("--hash", p.stderr)
+            finally:
+                provider.send_signal(signal.SIGTERM)
+                provider.communicate(timeout=30)
+            self.assertEqual(provider.returncode, 0)
+
     def test_bad_provider_configuration_names_the_field(self):
         with tempfile.TemporaryDirectory() as tmp:
             cfg = os.path.join(tmp, "sle.yaml")
