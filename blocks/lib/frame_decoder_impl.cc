@@ -91,6 +91,15 @@ class frame_decoder_impl : public frame_decoder {
     return c;
   }
   bool finished() const override { return d_finished; }
+  void end_of_pass() override {
+    if (d_finished) return;
+    d_chain.flush(d_deliver);
+    d_finished = true;
+    const auto s = d_chain.stats();
+    d_good = s.frames_good;
+    d_bad = s.frames_erred;
+    d_undet = s.frames_undetermined;
+  }
   void set_sample_clock(std::shared_ptr<sample_clock> clock) override { d_clock = std::move(clock); }
 
   int work(int noutput_items, gr_vector_const_void_star& input_items, gr_vector_void_star&) override {

@@ -134,6 +134,8 @@ void ReceiveChain::stop() {
   tb_->stop();
   tb_->wait();
   stopped_ = true;
+  // Stopped mid-pass (SIGTERM, a rebuild): what is inside the decoder still comes out.
+  dec_->end_of_pass();
 }
 
 void ReceiveChain::wait() {

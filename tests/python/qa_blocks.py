@@ -78,6 +78,38 @@ class qa_blocks(unittest.TestCase):
             self.assertEqual(len(written), 355 * fsink.frames_written())
             self.assertEqual(fsink.frames_written(), 151)  # the erred, truncated one is skipped
 
+    def test_end_of_pass_without_end_of_stream_tag(self):
+        """A pass that stops without the end-of-stream tag (a standard source, a stopped SDR
+        flowgraph): end_of_pass() brings out what the decoder still holds, as EOS would."""
+        soft = np.nan_to_num(np.fromfile(BW3_SYMBOLS, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        scale = 127.0 / max(1e-9, float(np.percentile(np.abs(soft), 99)))
+        q = np.clip(np.round(soft * scale), -127, 127).astype(np.int8)
+
+        def decode(end):
+            tb = gr.top_block()
+            src = blocks.vector_source_b(q.view(np.uint8).tolist(), False)  # no gl_eos tag
+            dec = groundlink.frame_decoder(bw3_config())
+            store = blocks.message_debug()
+            tb.connect(src, dec)
+            tb.msg_connect(dec, "frames", store, "store")
+            tb.run()
+            if end:
+                dec.end_of_pass()
+                dec.end_of_pass()  # idempotent
+            return dec, store
+
+        without_dec, without = decode(False)
+        self.assertFalse(without_dec.finished())
+        dec, store = decode(True)
+        self.assertTrue(dec.finished())
+        # The frame cut by the end of the recording comes out (truncated, so erred) to the
+        # frame handler (a C++ program's path; the message port's subscribers have stopped with
+        # the flowgraph), counted like any other.
+        a, b = without_dec.counters(), dec.counters()
+        self.assertEqual(a.frames_undetermined + a.frames_bad, without.num_messages())
+        self.assertEqual(b.frames_bad, a.frames_bad + 1)
+        self.assertEqual(b.frames_undetermined, a.frames_undetermined)
+
     def test_bad_inputs_are_refused_with_a_reason(self):
         with self.assertRaisesRegex(Exception, "does not exist"):
             groundlink.soft_file_source("/nonexistent/file.f32", "softf32", 0.0)

@@ -70,6 +70,10 @@ class GROUNDLINK_API frame_decoder : virtual public gr::sync_block {
   virtual frame_decoder_counters counters() const = 0;
   /// True once the end-of-stream tag was consumed and the chain flushed.
   virtual bool finished() const = 0;
+  /// The pass ended without an end-of-stream tag (a stopped SDR flowgraph, a rebuilt chain):
+  /// call after the flowgraph has stopped, and the frames still inside the decoder (Viterbi
+  /// traceback, a frame in progress, delivered as truncated) come out. Idempotent.
+  virtual void end_of_pass() = 0;
   /// Hardware timestamps (hardware_time.h): with points in the clock, a frame's ERT comes from
   /// them and its sample position instead of from the configured pass start. Call before start.
   virtual void set_sample_clock(std::shared_ptr<sample_clock> clock) = 0;

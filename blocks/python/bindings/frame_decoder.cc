@@ -49,6 +49,7 @@ void bind_frame_decoder(py::module& m) {
       .def(py::init(&gl::frame_decoder::make), py::arg("config"))
       .def("counters", &gl::frame_decoder::counters)
       .def("finished", &gl::frame_decoder::finished)
+      .def("end_of_pass", &gl::frame_decoder::end_of_pass)
       .def("set_sample_clock", &gl::frame_decoder::set_sample_clock, py::arg("clock"));
 
   py::class_<gl::sample_clock, std::shared_ptr<gl::sample_clock>>(m, "sample_clock")
