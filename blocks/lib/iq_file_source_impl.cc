@@ -21,7 +21,10 @@ class iq_file_source_impl : public iq_file_source {
     if (format == "cf32") d_bytes = 8;
     else if (format == "cs16") d_bytes = 4;
     else if (format == "cs8") d_bytes = 2;
-    else throw std::invalid_argument("IQ format '" + format + "': allowed cf32, cs16, cs8");
+    else if (format == "cu8") {
+      d_bytes = 2;
+      d_unsigned = true;
+    } else throw std::invalid_argument("IQ format '" + format + "': allowed cf32, cs16, cs8, cu8");
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
       throw std::runtime_error("input file '" + path + "' does not exist or is not a regular file");
@@ -68,6 +71,11 @@ class iq_file_source_impl : public iq_file_source {
     } else if (d_bytes == 4) {
       const int16_t* s = reinterpret_cast<const int16_t*>(d_buf.data());
       for (size_t i = 0; i < got; ++i) out[i] = gr_complex(s[2 * i] / 32768.0f, s[2 * i + 1] / 32768.0f);
+    } else if (d_unsigned) {
+      // RTL-SDR style offset binary: 0..255 around 127.5.
+      const uint8_t* s = d_buf.data();
+      for (size_t i = 0; i < got; ++i)
+        out[i] = gr_complex((s[2 * i] - 127.5f) / 128.0f, (s[2 * i + 1] - 127.5f) / 128.0f);
     } else {
       const int8_t* s = reinterpret_cast<const int8_t*>(d_buf.data());
       for (size_t i = 0; i < got; ++i) out[i] = gr_complex(s[2 * i] / 128.0f, s[2 * i + 1] / 128.0f);
@@ -84,6 +92,7 @@ class iq_file_source_impl : public iq_file_source {
  private:
   std::FILE* d_file = nullptr;
   size_t d_bytes = 8;
+  bool d_unsigned = false;
   uint64_t d_total = 0, d_trailing = 0;
   std::atomic<uint64_t> d_read{0}, d_nonfinite{0};
   std::vector<uint8_t> d_buf;

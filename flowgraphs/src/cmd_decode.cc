@@ -28,16 +28,14 @@
 namespace groundlink::app {
 namespace {
 
-bool is_iq_format(const std::string& f) { return f == "cf32" || f == "cs16" || f == "cs8"; }
+bool is_iq_format(const std::string& f) { return f == "cf32" || f == "cs16" || f == "cs8" || f == "cu8"; }
 
 std::string format_from_sigmf_datatype(const std::string& dt, const std::string& meta_path) {
-  if (dt == "cf32_le" || dt == "cf32") return "cf32";
-  if (dt == "ci16_le" || dt == "ci16") return "cs16";
-  if (dt == "ci8" || dt == "ci8_le") return "cs8";
+  if (const std::string iq = iq_format_of_sigmf_datatype(dt); !iq.empty()) return iq;
   if (dt == "rf32_le" || dt == "rf32") return "softf32";
   if (dt == "ri8" || dt == "ri8_le") return "softi8";
-  throw UsageError(meta_path + ": core:datatype '" + dt +
-                   "' is not supported (allowed: cf32_le, ci16_le, ci8, rf32_le, ri8)");
+  throw UsageError(meta_path + ": core:datatype '" + dt + "' is not supported (allowed: " + kSigmfIqDatatypes +
+                   ", rf32_le, ri8)");
 }
 
 /// One line, rewritten in place: position in the recording, frames, lock, Eb/N0.
@@ -72,7 +70,7 @@ int cmd_decode(int argc, char** argv) {
             "Writes the frames and prints one JSON summary line at the end.",
             {{"profile", "NAME|PATH", "mission profile (flowgraphs/profiles/*.yaml or a path)", ""},
              {"input", "FILE", "recording (NAME.sigmf-meta / .sigmf-data, or a raw file)", ""},
-             {"format", "FMT", "sigmf | cf32 | cs16 | cs8 | softf32 | softi8 | bits (default: sigmf when the "
+             {"format", "FMT", "sigmf | cf32 | cs16 | cs8 | cu8 | softf32 | softi8 | bits (default: sigmf when the "
                                "metadata exists, else softf32)", ""},
              {"sample-rate", "HZ", "raw IQ: sample rate (SigMF: from the metadata)", "0"},
              {"start-time", "ISO8601", "pass start for ERT (SigMF: core:datetime; default: file time 0 = 1970)", ""},
@@ -117,7 +115,7 @@ int cmd_decode(int argc, char** argv) {
   }
   if (format.empty()) format = "softf32";
   if (!is_iq_format(format) && format != "softf32" && format != "softi8" && format != "bits")
-    throw UsageError("--format '" + format + "': allowed sigmf, cf32, cs16, cs8, softf32, softi8, bits");
+    throw UsageError("--format '" + format + "': allowed sigmf, cf32, cs16, cs8, cu8, softf32, softi8, bits");
   const double scale = args.get_double("scale");
   if (scale < 0) throw UsageError("--scale must be >= 0");
   framing::Timestamp t0{0, 0};

@@ -82,12 +82,10 @@ Recording describe_recording(const SourceConfig& s) {
       throw UsageError(std::string("source.file: ") + e.what());
     }
     const std::string& dt = meta.datatype;
-    if (dt == "cf32_le" || dt == "cf32") r.format = "cf32";
-    else if (dt == "ci16_le" || dt == "ci16") r.format = "cs16";
-    else if (dt == "ci8" || dt == "ci8_le") r.format = "cs8";
-    else
+    r.format = iq_format_of_sigmf_datatype(dt);
+    if (r.format.empty())
       throw UsageError("source.file: " + sigmf_meta_path(s.file) + ": core:datatype '" + dt +
-                       "' is not an IQ type a station receives (allowed: cf32_le, ci16_le, ci8)");
+                       "' is not an IQ type a station receives (allowed: " + kSigmfIqDatatypes + ")");
     r.sample_rate = s.sample_rate > 0 ? s.sample_rate : meta.sample_rate;
     r.center_freq = meta.frequency;
     if (start.empty()) start = meta.datetime;

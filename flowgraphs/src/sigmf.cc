@@ -131,4 +131,12 @@ void write_sigmf_meta(const std::string& path, const SigmfMeta& m) {
   f << j.dump(2) << "\n";
 }
 
+std::string iq_format_of_sigmf_datatype(const std::string& dt) {
+  if (dt == "cf32_le" || dt == "cf32") return "cf32";
+  if (dt == "ci16_le" || dt == "ci16") return "cs16";
+  if (dt == "ci8" || dt == "ci8_le") return "cs8";
+  if (dt == "cu8" || dt == "cu8_le") return "cu8";  // RTL-SDR: offset binary around 127.5
+  return "";
+}
+
 }  // namespace groundlink::app

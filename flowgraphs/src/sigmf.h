@@ -33,6 +33,11 @@ bool is_sigmf(const std::string& path);
 SigmfMeta read_sigmf_meta(const std::string& path);
 void write_sigmf_meta(const std::string& path, const SigmfMeta& meta);
 
+/// The IQ format (cf32, cs16, cs8, cu8) of a SigMF core:datatype; "" when it is not complex IQ
+/// that groundlink reads.
+std::string iq_format_of_sigmf_datatype(const std::string& datatype);
+inline constexpr const char* kSigmfIqDatatypes = "cf32_le, ci16_le, ci8, cu8";
+
 /// ISO 8601 UTC ("2026-11-22T05:00:00.123456Z") <-> Timestamp (exact to the picosecond).
 framing::Timestamp parse_iso8601(const std::string& s);
 std::string format_iso8601(const framing::Timestamp& t);

@@ -45,7 +45,7 @@ StationConfig parse_station(const std::string& yaml_text, const std::string& ori
   c.source.gain = src.num("gain", 0, -50, 200);
   c.source.antenna = src.str("antenna", "");
   c.source.file = src.str("file", "");
-  c.source.format = src.str("format", "", {"", "cf32", "cs16", "cs8"});
+  c.source.format = src.str("format", "", {"", "cf32", "cs16", "cs8", "cu8"});
   c.source.realtime = src.boolean("realtime", false);
   c.source.start_time = src.str("start_time", "");
   c.source.doppler_file = src.str("doppler_file", "");

@@ -225,6 +225,39 @@ class qa_program_iq(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("'fast'", err)
 
+    def test_integer_iq_formats(self):
+        # The same pass as ci16 SigMF, raw cs8 and RTL-SDR-style cu8 (offset binary): every frame.
+        iq = np.fromfile(self.stem + ".sigmf-data", dtype=np.complex64)
+        peak = float(np.max(np.abs(np.concatenate([iq.real, iq.imag]))))
+        x = np.empty(2 * len(iq), dtype=np.float64)
+        x[0::2], x[1::2] = iq.real / peak, iq.imag / peak
+        with open(self.stem + ".sigmf-meta") as f:
+            meta = json.load(f)
+        meta["global"]["core:datatype"] = "ci16_le"
+        s16 = os.path.join(self.tmp.name, "i16")
+        np.round(x * 30000).astype(np.int16).tofile(s16 + ".sigmf-data")
+        with open(s16 + ".sigmf-meta", "w") as f:
+            json.dump(meta, f)
+        raw8 = os.path.join(self.tmp.name, "i8.cs8")
+        np.round(x * 100).astype(np.int8).tofile(raw8)
+        meta["global"]["core:datatype"] = "cu8"
+        u8 = os.path.join(self.tmp.name, "u8")
+        np.round(x * 100 + 127.5).astype(np.uint8).tofile(u8 + ".sigmf-data")
+        with open(u8 + ".sigmf-meta", "w") as f:
+            json.dump(meta, f)
+        for args in (["--input", s16 + ".sigmf-meta"], ["--input", raw8, "--format", "cs8", "--sample-rate", "8e6"],
+                     ["--input", u8 + ".sigmf-meta"]):
+            rc, out, err = run("decode", "--profile", "ccsds-concatenated", *args)
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(last_json(out)["frames_good"], 30, args)
+        meta["global"]["core:datatype"] = "cu16_be"
+        with open(u8 + ".sigmf-meta", "w") as f:
+            json.dump(meta, f)
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", u8 + ".sigmf-meta")
+        self.assertEqual(rc, 2)
+        self.assertIn("cu16_be", err)
+        self.assertIn("cu8", err)
+
     def test_replay_is_deterministic_with_ert(self):
         import sqlite3
         rows = []

@@ -10,7 +10,8 @@ namespace gr::groundlink {
 
 /*!
  * \brief IQ file -> complex float, with an end-of-stream tag on the last sample.
- * Formats: "cf32" (SigMF cf32_le), "cs16" (ci16_le, scaled by 1/32768), "cs8" (ci8, 1/128).
+ * Formats: "cf32" (SigMF cf32_le), "cs16" (ci16_le, scaled by 1/32768), "cs8" (ci8, 1/128),
+ * "cu8" (RTL-SDR offset binary, (x - 127.5) / 128).
  * NaN/Inf samples are replaced by zero and counted; a trailing partial sample is reported and
  * ignored. \p repeat_limit = 0 plays the file once.
  * \ingroup groundlink
