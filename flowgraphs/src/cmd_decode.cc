@@ -101,6 +101,7 @@ int cmd_decode(int argc, char** argv) {
   std::string format = args.get("format");
   double fs = args.get_double("sample-rate");
   std::string start = args.get("start-time");
+  std::vector<std::pair<uint64_t, framing::Timestamp>> capture_times;
   if (format == "sigmf" || (format.empty() && is_sigmf(input))) {
     SigmfMeta meta;
     try {
@@ -112,6 +113,7 @@ int cmd_decode(int argc, char** argv) {
     if (fs == 0) fs = meta.sample_rate;
     if (start.empty()) start = meta.datetime;
     input = sigmf_data_path(input);
+    capture_times = meta.capture_times;
   }
   if (format.empty()) format = "softf32";
   if (!is_iq_format(format) && format != "softf32" && format != "softi8" && format != "bits")
@@ -134,6 +136,7 @@ int cmd_decode(int argc, char** argv) {
   in.scale = static_cast<float>(scale);
   in.sample_rate = fs;
   in.realtime = args.has("realtime");
+  if (!args.has("start-time")) in.time_points = capture_times;  // an explicit start overrides
   if (in.kind == ChainInput::Kind::iq_file && !(fs > 0))
     throw UsageError("--sample-rate is required for raw " + format + " input");
   if (args.has("doppler") || args.has("doppler-poly")) {

@@ -69,6 +69,7 @@ struct Recording {
   std::string data_path, format;
   double sample_rate = 0, center_freq = 0;
   framing::Timestamp start{0, 0};
+  std::vector<std::pair<uint64_t, framing::Timestamp>> capture_times;  ///< SigMF capture segments
 };
 
 Recording describe_recording(const SourceConfig& s) {
@@ -88,7 +89,10 @@ Recording describe_recording(const SourceConfig& s) {
                        "' is not an IQ type a station receives (allowed: " + kSigmfIqDatatypes + ")");
     r.sample_rate = s.sample_rate > 0 ? s.sample_rate : meta.sample_rate;
     r.center_freq = meta.frequency;
-    if (start.empty()) start = meta.datetime;
+    if (start.empty()) {
+      start = meta.datetime;
+      r.capture_times = meta.capture_times;
+    }
     r.data_path = sigmf_data_path(s.file);
   } else {
     if (s.format.empty())
@@ -237,6 +241,7 @@ class Station {
       in.sample_rate = r.sample_rate;
       in.realtime = s.realtime;
       in.skip_samples = skip;
+      in.time_points = r.capture_times;
       in.digital_tuning = true;
       recording_center_ = r.center_freq;
       in.freq_shift_hz = file_shift(s.center_freq);

@@ -70,6 +70,22 @@ ReceiveChain::ReceiveChain(const Profile& profile, const ChainInput& input, fram
     if (input.kind == ChainInput::Kind::iq_file) {
       iq_ = gr::groundlink::iq_file_source::make(input.path, input.format);
       head = iq_;
+      if (input.time_points.size() > 1) {
+        // Segments of the recording, in the chain's sample count (from skip_samples on).
+        clock_ = gr::groundlink::sample_clock::make();
+        const uint64_t skip = input.skip_samples;
+        for (size_t i = 0; i < input.time_points.size(); ++i) {
+          const auto& [at, t] = input.time_points[i];
+          const bool last = i + 1 == input.time_points.size();
+          if (at >= skip) {
+            clock_->add(at - skip, t);
+          } else if (last || input.time_points[i + 1].first > skip) {
+            clock_->add(0, t.plus_ps(static_cast<int64_t>(
+                               std::llround(static_cast<long double>(skip - at) * 1e12L / static_cast<long double>(fs)))));
+          }
+        }
+        dec_->set_sample_clock(clock_);
+      }
       if (input.skip_samples > 0) {
         // skiphead shifts the tags it passes on, so the end-of-stream tag still marks the last sample.
         auto skip = gr::blocks::skiphead::make(sizeof(gr_complex), input.skip_samples);

@@ -48,6 +48,9 @@ struct ChainInput {
   /// sample, before skip_samples). At most one of the two.
   std::vector<double> doppler_poly_hz;
   std::vector<std::pair<double, double>> doppler_table;
+  /// iq_file: (recording sample, UTC) of the recording's capture segments (SigMF captures):
+  /// frames after a gap take their time from the segment they are in.
+  std::vector<std::pair<uint64_t, framing::Timestamp>> time_points;
 };
 
 /// Live figures of a running chain (read from any thread).

@@ -106,6 +106,27 @@ SigmfMeta read_sigmf_meta(const std::string& path) {
       m.datetime = c["core:datetime"].get<std::string>();
       parse_iso8601(m.datetime);  // validates
     }
+    uint64_t prev = 0;
+    for (size_t i = 0; i < j["captures"].size(); ++i) {
+      const auto& ci = j["captures"][i];
+      const std::string where = mp + ": captures[" + std::to_string(i) + "]";
+      if (!ci.is_object()) throw SigmfError(where + " must be an object");
+      uint64_t start = 0;
+      if (ci.contains("core:sample_start")) {
+        if (!ci["core:sample_start"].is_number_unsigned())
+          throw SigmfError(where + ".core:sample_start must be a whole number of samples >= 0");
+        start = ci["core:sample_start"].get<uint64_t>();
+      }
+      if (i > 0 && start <= prev) throw SigmfError(where + ".core:sample_start must increase from capture to capture");
+      prev = start;
+      if (!ci.contains("core:datetime")) continue;
+      if (!ci["core:datetime"].is_string()) throw SigmfError(where + ".core:datetime must be an ISO 8601 string");
+      try {
+        m.capture_times.emplace_back(start, parse_iso8601(ci["core:datetime"].get<std::string>()));
+      } catch (const SigmfError& e) {
+        throw SigmfError(where + ".core:datetime: " + e.what());
+      }
+    }
   }
   return m;
 }

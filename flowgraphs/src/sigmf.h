@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "framing/frame.h"
 
@@ -20,6 +22,9 @@ struct SigmfMeta {
   double sample_rate = 0;            ///< core:sample_rate, required
   double frequency = 0;              ///< captures[0].core:frequency (centre), Hz
   std::string datetime;              ///< captures[0].core:datetime, ISO 8601 UTC
+  /// (core:sample_start, core:datetime) of every capture that has a datetime: a recording with
+  /// gaps (an SDR overflow, a paused capture) starts a new capture segment at each one.
+  std::vector<std::pair<uint64_t, framing::Timestamp>> capture_times;
   std::string description;
   nlohmann::json extra = nlohmann::json::object();  ///< groundlink: namespace (truth of generated passes)
 };

@@ -258,6 +258,51 @@ class qa_program_iq(unittest.TestCase):
         self.assertIn("cu16_be", err)
         self.assertIn("cu8", err)
 
+    def test_sigmf_capture_segments_time_the_frames_after_a_gap(self):
+        # A recording with a gap (an SDR overflow lost 60000 samples, 7.5 ms): SigMF starts a new
+        # capture segment at the first sample after it, with its own core:datetime. The frames
+        # after the gap must keep the ERTs they have in the unbroken recording.
+        import sqlite3
+
+        def erts(stem):
+            db = stem + ".sqlite"
+            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                               "--archive", db)
+            self.assertEqual(rc, 0, err)
+            con = sqlite3.connect(db)
+            rows = con.execute("SELECT vc_count, ert_s, ert_ps FROM frames WHERE quality = 0").fetchall()
+            con.close()
+            return {vc: s * 10**12 + ps for vc, s, ps in rows}
+
+        ref = erts(self.stem)
+        iq = np.fromfile(self.stem + ".sigmf-data", dtype=np.complex64)
+        cut, lost = len(iq) // 3, 60000
+        stem = os.path.join(self.tmp.name, "gap")
+        np.concatenate([iq[:cut], iq[cut + lost:]]).tofile(stem + ".sigmf-data")
+        with open(self.stem + ".sigmf-meta") as f:
+            meta = json.load(f)
+        c0 = meta["captures"][0]
+        c1 = dict(c0)
+        c1["core:sample_start"] = cut
+        # 2026-03-01T12:00:00.25Z + (cut + lost) / 8 Msps
+        t = 0.25 + (cut + lost) / 8e6
+        c1["core:datetime"] = f"2026-03-01T12:00:{t:015.12f}Z"
+        meta["captures"] = [c0, c1]
+        with open(stem + ".sigmf-meta", "w") as f:
+            json.dump(meta, f)
+        got = erts(stem)
+        after = [vc for vc in got if got[vc] > ref[min(got)] + (cut + lost) / 8e6 * 1e12]
+        self.assertGreaterEqual(len(after), 5)
+        for vc, ert in got.items():
+            self.assertLess(abs(ert - ref[vc]), 1e12 / 8e6, f"frame {vc}: {ert - ref[vc]} ps off")
+        # Bad segments are named.
+        meta["captures"][1]["core:sample_start"] = 0
+        with open(stem + ".sigmf-meta", "w") as f:
+            json.dump(meta, f)
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta")
+        self.assertEqual(rc, 2)
+        self.assertIn("captures[1].core:sample_start", err)
+
     def test_replay_is_deterministic_with_ert(self):
         import sqlite3
         rows = []
