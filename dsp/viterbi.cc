@@ -258,25 +258,47 @@ struct ViterbiDecoder::Impl {
   size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
     size_t k = 0;
     size_t i = 0;
-    if (pos == 0 && slot == 0) {
-      // Period-aligned fast path: whole puncturing periods through a precomputed slot map.
-      const unsigned spp = pp.symbols_per_period();
-      while (n - i >= spp && max_steps - k >= pp.period) {
-        for (unsigned j = 0; j < 2 * pp.period; ++j)
-          pairs[2 * k + j] = slot_src[j] < 0 ? soft_t{0} : soft[i + static_cast<size_t>(slot_src[j])];
-        k += pp.period;
-        i += spp;
+    // Local copies: stores through soft_t (a char type) may alias any member, so working on
+    // the members directly makes the compiler reload them after every byte.
+    const unsigned spp = pp.symbols_per_period();
+    const unsigned period = pp.period;
+    const unsigned slots = 2 * period;
+    int8_t src[16];
+    std::memcpy(src, slot_src, sizeof src);
+    soft_t* __restrict dst = pairs.data();
+    const soft_t* __restrict in = soft;
+    for (;;) {
+      if (pos == 0 && slot == 0) {
+        // Period-aligned fast path: whole puncturing periods through the slot map.
+        while (n - i >= spp && max_steps - k >= period) {
+          for (unsigned j = 0; j < slots; ++j)
+            dst[2 * k + j] = src[j] < 0 ? soft_t{0} : in[i + static_cast<size_t>(src[j])];
+          k += period;
+          i += spp;
+        }
       }
-    }
-    while (k < max_steps) {
-      if (!transmitted(pos, slot)) {
-        cur[slot] = 0;
-      } else {
-        if (i == n) break;
-        cur[slot] = soft[i++];
-        partial = true;
-      }
-      advance_slot(&k);
+      // Slot by slot up to the next period boundary, then whole periods again: a call that
+      // starts or stops inside a period (max_steps rarely is a multiple of the period) must
+      // not leave the rest of the stream on this slow path.
+      bool done = false;
+      do {
+        if (k == max_steps) {
+          done = true;
+          break;
+        }
+        if (!transmitted(pos, slot)) {
+          cur[slot] = 0;
+        } else {
+          if (i == n) {
+            done = true;
+            break;
+          }
+          cur[slot] = soft[i++];
+          partial = true;
+        }
+        advance_slot(&k);
+      } while (pos != 0 || slot != 0);
+      if (done) break;
     }
     *used = i;
     return k;
