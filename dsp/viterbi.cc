@@ -177,6 +177,26 @@ AcsKernel acs_kernel(SimdLevel level) {
   }
 }
 
+void depuncture_scalar(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out) {
+  // Local copy: stores through soft_t (a char type) could alias slot_src, which would make the
+  // compiler reload it after every byte.
+  int8_t src[16];
+  std::memcpy(src, slot_src, 2 * period);
+  const unsigned slots = 2 * period;
+  for (size_t p = 0; p < periods; ++p, in += spp, out += slots)
+    for (unsigned j = 0; j < slots; ++j) out[j] = src[j] < 0 ? soft_t{0} : in[src[j]];
+}
+
+DepunctureKernel depuncture_kernel(SimdLevel level) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (clamp_simd_level(level) == SimdLevel::avx512 && __builtin_cpu_supports("avx512vbmi"))
+    return depuncture_avx512;
+#endif
+  (void)level;
+  return depuncture_scalar;
+}
+
 uint32_t traceback(const uint64_t* dec, size_t n, uint32_t state, uint8_t* out, size_t n_out) {
   // State ns at the end of step t holds u_t in bit 0; its survivor predecessor is
   // (ns >> 1) | (decision << 5).
@@ -218,6 +238,7 @@ uint32_t best_state(const uint8_t* m) {
 struct ViterbiDecoder::Impl {
   detail::ViterbiBranchTable bt;
   detail::AcsKernel acs = nullptr;
+  detail::DepunctureKernel depunct = nullptr;
   PuncturePattern pp{};
   alignas(64) uint8_t metrics[64];
   // Decisions of the steps not yet released, double-buffered: while the full buffer is traced
@@ -258,24 +279,15 @@ struct ViterbiDecoder::Impl {
   size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
     size_t k = 0;
     size_t i = 0;
-    // Local copies: stores through soft_t (a char type) may alias any member, so working on
-    // the members directly makes the compiler reload them after every byte.
     const unsigned spp = pp.symbols_per_period();
     const unsigned period = pp.period;
-    const unsigned slots = 2 * period;
-    int8_t src[16];
-    std::memcpy(src, slot_src, sizeof src);
-    soft_t* __restrict dst = pairs.data();
-    const soft_t* __restrict in = soft;
     for (;;) {
       if (pos == 0 && slot == 0) {
         // Period-aligned fast path: whole puncturing periods through the slot map.
-        while (n - i >= spp && max_steps - k >= period) {
-          for (unsigned j = 0; j < slots; ++j)
-            dst[2 * k + j] = src[j] < 0 ? soft_t{0} : in[i + static_cast<size_t>(src[j])];
-          k += period;
-          i += spp;
-        }
+        const size_t periods = std::min((n - i) / spp, (max_steps - k) / period);
+        depunct(slot_src, period, spp, soft + i, periods, pairs.data() + 2 * k);
+        k += periods * period;
+        i += periods * spp;
       }
       // Slot by slot up to the next period boundary, then whole periods again: a call that
       // starts or stops inside a period (max_steps rarely is a multiple of the period) must
@@ -351,6 +363,7 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   }
   impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
   impl_->acs = detail::acs_kernel(simd_);
+  impl_->depunct = detail::depuncture_kernel(simd_);
   for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);
   impl_->dec = impl_->dec_buf[0].data();
   impl_->dec_cap = impl_->dec_buf[0].size();

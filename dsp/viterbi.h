@@ -200,6 +200,19 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
                 uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// The kernel for a level (clamped to what the CPU runs).
 AcsKernel acs_kernel(SimdLevel level);
+
+/// Depunctures `periods` whole puncturing periods (CCSDS 131.0-B-4 §3.5): reads
+/// periods * spp transmitted symbols from in and writes periods * 2 * period soft values (C1, C2
+/// per step) to out, slot j of a period taking in[slot_src[j]] of that period's symbols, or the
+/// erasure 0 where slot_src[j] < 0. slot_src has 2 * period entries; period <= 8.
+using DepunctureKernel = void (*)(const int8_t* slot_src, unsigned period, unsigned spp,
+                                  const soft_t* in, size_t periods, soft_t* out);
+void depuncture_scalar(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out);
+/// One vpermb per group of whole periods that fits 64 output bytes (AVX-512 BW + VBMI).
+void depuncture_avx512(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out);
+DepunctureKernel depuncture_kernel(SimdLevel level);
 ViterbiBranchTable make_branch_table(bool invert_g2);
 
 /// Traces back n steps (decision words dec[0..n-1]) from `state` at the end; writes the

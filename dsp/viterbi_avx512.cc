@@ -69,3 +69,37 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
 }
 
 }  // namespace groundlink::dsp::detail
+
+namespace groundlink::dsp::detail {
+
+// Whole puncturing periods, as many as fit 64 output bytes per vpermb (rate 7/8: 4 periods =
+// 28 steps from 32 symbols); masked loads and stores keep to the caller's buffers at the tail.
+void depuncture_avx512(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out) {
+  const unsigned slots = 2 * period;
+  const unsigned group = 64 / slots;  // periods per vector
+  alignas(64) uint8_t idx[64] = {};
+  uint64_t keep = 0;  // output bytes taken from the input (the others are erasures, 0)
+  for (unsigned b = 0; b < group * slots; ++b) {
+    const int src = slot_src[b % slots];
+    if (src >= 0) {
+      idx[b] = static_cast<uint8_t>((b / slots) * spp + static_cast<unsigned>(src));
+      keep |= uint64_t{1} << b;
+    }
+  }
+  const __m512i vidx = _mm512_load_si512(idx);
+  auto low_bits = [](size_t count) { return count >= 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1; };
+  const size_t in_step = size_t{group} * spp, out_step = size_t{group} * slots;
+  size_t p = 0;
+  for (; p + group <= periods; p += group, in += in_step, out += out_step) {
+    const __m512i v = _mm512_maskz_loadu_epi8(low_bits(in_step), in);
+    _mm512_mask_storeu_epi8(out, low_bits(out_step), _mm512_maskz_permutexvar_epi8(keep, vidx, v));
+  }
+  if (p < periods) {
+    const size_t rest = periods - p;
+    const __m512i v = _mm512_maskz_loadu_epi8(low_bits(rest * spp), in);
+    _mm512_mask_storeu_epi8(out, low_bits(rest * slots), _mm512_maskz_permutexvar_epi8(keep, vidx, v));
+  }
+}
+
+}  // namespace groundlink::dsp::detail
