@@ -10,6 +10,7 @@
 //    exact maximum-likelihood decode of the whole block.
 //  - Kernels: scalar reference, AVX2, AVX-512 (BW + VBMI) behind runtime dispatch; all
 //    bit-exact (decisions and metrics), see detail::kViterbiRenorm for the metric rules.
+//    Depuncturing has a scalar and an AVX-512 VBMI kernel (same output).
 //
 // Decoder structure: soft symbols are depunctured (punctured slots = erasure 0) into pairs,
 // quantised to q = (s + 2) >> 2 in [-32, 32] and fed to the add-compare-select (ACS) kernel,
