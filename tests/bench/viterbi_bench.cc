@@ -3,7 +3,8 @@
 // libfec viterbi27 (ACS + chainback).
 // Like with like: all rate-1/2 entries decode the same noisy CCSDS stream (G2 inverted, Eb/N0
 // 4 dB, soft scale +-32). The VOLK entry times its add-compare-select only: it EXCLUDES the
-// traceback (VOLK has none; the setup traces back once, untimed, to prove it decodes). The
+// traceback (VOLK has none; the setup traces back once, untimed, to prove it decodes;
+// BM_Viterbi_volk_spiral_with_traceback adds our traceback for a whole-decode figure). The
 // groundlink entries do the whole job: streaming process() of 2^16 bits per call through the
 // default decoder (traceback 96, chunk 8192), with branch metrics, ACS, decision storage,
 // traceback from the best state and one output byte per bit; each call also pays one traceback
@@ -107,7 +108,9 @@ BENCHMARK(BM_Viterbi_groundlink_avx512_r7_8)->Unit(benchmark::kMicrosecond);
 // as CCSDS sends it, so that VOLK decodes exactly the stream the groundlink entries decode;
 // symbols are offset-binary (soft + 128). Decisions come out in the same layout as ours, so
 // the setup checks the kernel really decodes by tracing back with our traceback.
-void BM_Viterbi_volk_spiral(benchmark::State& state) {
+// With with_traceback, each iteration also traces the block back (our traceback, from the
+// terminal state 0): the whole decode, for reference; the baseline entry is the ACS alone.
+void volk_spiral(benchmark::State& state, bool with_traceback) {
   const ConvCodeConfig code = groundlink::dsp::ccsds_conv_code(ConvRate::r1_2);
   const Stream& s = stream(code);
   const unsigned excess = groundlink::dsp::kConvTailBits;
@@ -140,7 +143,11 @@ void BM_Viterbi_volk_spiral(benchmark::State& state) {
   } else {
     for (auto _ : state) {
       run();
+      if (with_traceback)
+        groundlink::dsp::detail::traceback(reinterpret_cast<const uint64_t*>(dec), kBits + excess,
+                                           0, out.data(), kBits);
       benchmark::DoNotOptimize(dec);
+      benchmark::DoNotOptimize(out.data());
     }
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBits));
     state.counters["Mbit/s"] = benchmark::Counter(static_cast<double>(state.iterations() * kBits) / 1e6,
@@ -151,7 +158,10 @@ void BM_Viterbi_volk_spiral(benchmark::State& state) {
   volk_free(branchtab);
   volk_free(X);
 }
+void BM_Viterbi_volk_spiral(benchmark::State& st) { volk_spiral(st, false); }
+void BM_Viterbi_volk_spiral_with_traceback(benchmark::State& st) { volk_spiral(st, true); }
 BENCHMARK(BM_Viterbi_volk_spiral)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Viterbi_volk_spiral_with_traceback)->Unit(benchmark::kMicrosecond);
 
 void BM_Viterbi_libfec(benchmark::State& state) {
   const ConvCodeConfig code{ConvRate::r1_2, true};
