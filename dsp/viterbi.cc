@@ -244,6 +244,12 @@ struct ViterbiDecoder::Impl {
   // Decisions of the steps not yet released, double-buffered: while the full buffer is traced
   // back (interleaved with the ACS), the ACS fills the other one.
   std::vector<uint64_t> dec_buf[2];
+  // Traceback of the last full buffer: it advances inside the ACS calls that follow, possibly
+  // those of later process() calls, and writes into traced (chunk_bits + traceback bytes: the
+  // job writes scratch past chunk_bits); its chunk_bits bits are released once it is done.
+  detail::TracebackJob job;
+  bool job_pending = false;
+  std::vector<uint8_t> traced;
   int cur_buf = 0;
   uint64_t* dec = nullptr;
   size_t dec_cap = 0;
@@ -365,6 +371,7 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   impl_->acs = detail::acs_kernel(simd_);
   impl_->depunct = detail::depuncture_kernel(simd_);
   for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);
+  impl_->traced.resize(cfg.chunk_bits + cfg.traceback);
   impl_->dec = impl_->dec_buf[0].data();
   impl_->dec_cap = impl_->dec_buf[0].size();
   impl_->pairs.resize(2 * (cfg.chunk_bits + cfg.traceback));
@@ -382,51 +389,72 @@ void ViterbiDecoder::reset() {
   m.slot = 0;
   m.partial = false;
   m.cur[0] = m.cur[1] = 0;
+  m.job = detail::TracebackJob{};
+  m.job_pending = false;
 }
 
 size_t ViterbiDecoder::max_output(size_t n_symbols) const {
-  return n_symbols + 8 + cfg_.chunk_bits + cfg_.traceback;
+  return n_symbols + 8 + 2 * cfg_.chunk_bits + cfg_.traceback;
 }
 
 size_t ViterbiDecoder::process(const soft_t* soft, size_t n, uint8_t* out) {
   Impl& m = *impl_;
   const size_t cap = cfg_.chunk_bits + cfg_.traceback;
   size_t written = 0;
-  detail::TracebackJob job;  // traceback of the previous full buffer, overlapping the ACS
+  // Releases the bits of the pending traceback (finishing it first if the ACS has not).
+  auto release = [&](uint8_t* dst) {
+    m.job.finish();
+    std::memcpy(dst, m.traced.data(), cfg_.chunk_bits);
+    m.job_pending = false;
+  };
   while (n > 0) {
-    m.feed(soft, n, cap - m.ndec, &job);
+    m.feed(soft, n, cap - m.ndec, &m.job);
     if (m.ndec == cap) {
       // Release all but the last `traceback` decided steps: one traceback from the best state
       // over chunk_bits + traceback decisions (CCSDS 130.1-G §4: a path memory of 5*K or more
       // merges the survivors with high probability). It runs inside the next ACS calls; the
       // newest `traceback` decisions are copied to the other buffer, where the ACS goes on.
-      job.finish();  // the other buffer's traceback, if the ACS outran it
+      if (m.job_pending) {
+        release(out + written);  // the other buffer's traceback, if the ACS outran it
+        written += cfg_.chunk_bits;
+      }
       const int other = 1 - m.cur_buf;
       std::memcpy(m.dec_buf[other].data(), m.dec + cfg_.chunk_bits, cfg_.traceback * sizeof(uint64_t));
-      job.dec = m.dec;
-      job.t = cap;
-      job.n_out = cfg_.chunk_bits;
-      job.state = best_state(m.metrics);
-      job.out = out + written;
-      written += cfg_.chunk_bits;
+      m.job.dec = m.dec;
+      m.job.t = cap;
+      m.job.n_out = cfg_.chunk_bits;
+      m.job.state = best_state(m.metrics);
+      m.job.out = m.traced.data();
+      m.job_pending = true;
       m.cur_buf = other;
       m.dec = m.dec_buf[other].data();
       m.ndec = cfg_.traceback;
     }
   }
-  job.finish();  // out is only ours during this call
+  // A traceback still running goes on inside the next call's ACS instead of here, alone: the
+  // order of the released bits is the same, only their release comes a call later.
+  if (m.job_pending && m.job.t == 0) {
+    release(out + written);
+    written += cfg_.chunk_bits;
+  }
   return written;
 }
 
 size_t ViterbiDecoder::flush(uint8_t* out) {
   Impl& m = *impl_;
+  size_t written = 0;
+  if (m.job_pending) {
+    m.job.finish();
+    std::memcpy(out, m.traced.data(), cfg_.chunk_bits);
+    written = cfg_.chunk_bits;
+  }
   // The stream may end inside a step: the symbols not received are erasures. process() never
   // leaves the decision memory full, so there is room for that step.
   m.complete_partial();
   const size_t n = m.ndec;
-  if (n > 0) detail::traceback(m.dec, n, best_state(m.metrics), out, n);
+  if (n > 0) detail::traceback(m.dec, n, best_state(m.metrics), out + written, n);
   reset();
-  return n;
+  return written + n;
 }
 
 size_t ViterbiDecoder::decode_block(const soft_t* soft, size_t n, uint8_t* out) {

@@ -18,7 +18,9 @@
 // saturating adds, renormalisation by subtracting 128) and writes one 64-bit decision word
 // per step. Streaming releases chunk_bits bits at a time with one traceback from the best
 // state over chunk_bits + traceback decisions; that traceback runs interleaved with the ACS
-// of the next chunk (double-buffered decisions), so its cost mostly hides behind the ACS.
+// of the next chunk (double-buffered decisions), also across process() calls, so its cost
+// hides behind the ACS; its bits are released when it is done (in a later call if the input
+// of this one ends first).
 // Input scale: the decoder is insensitive to a common scale as long as the noise-free symbol
 // level sits around +-32..+-64 (see viterbi_quantise for measured losses at other scales).
 //
@@ -238,7 +240,8 @@ class ViterbiDecoder {
   /// then resets, so the next process() starts a new stream.
   size_t flush(uint8_t* out);
   /// Upper bound of the bits one process() call with n symbols (or flush(), n = 0) writes:
-  /// n + 8 + chunk_bits + traceback (every rate has at least as many symbols as steps).
+  /// n + 8 + 2 * chunk_bits + traceback (every rate has at least as many symbols as steps;
+  /// a call may also release the chunk whose traceback the previous call left running).
   size_t max_output(size_t n_symbols) const;
 
   /// Terminated block (start and end state 0): n symbols including the tail; returns info bits.
