@@ -137,7 +137,7 @@ const uint32_t* viterbi_pair_table() {
   return table.data();
 }
 
-// The reference: the rules of kViterbiRenorm's comment, one state at a time.
+// The reference: the rules of kViterbiRenormPeriod's comment, one state at a time.
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
                 uint64_t first_step, uint64_t* dec, TracebackJob* job) {
   uint8_t next[64];
@@ -158,9 +158,9 @@ void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
       d |= static_cast<uint64_t>(d1) << (2 * i + 1);
     }
     dec[t] = d;
-    const uint8_t lowest = *std::min_element(next, next + 64);
-    const bool check = ((first_step + t) & 1u) != 0;
-    const uint8_t sub = check && lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
+    const unsigned phase = static_cast<unsigned>((first_step + t) % kViterbiRenormPeriod);
+    if (phase == kViterbiRenormRecord) metrics[kAcsRenormByte] = *std::min_element(next, next + 64);
+    const uint8_t sub = phase == kViterbiRenormApply ? metrics[kAcsRenormByte] : uint8_t{0};
     for (int i = 0; i < 64; ++i) metrics[i] = static_cast<uint8_t>(next[i] - sub);
   }
 }
@@ -240,7 +240,7 @@ struct ViterbiDecoder::Impl {
   detail::AcsKernel acs = nullptr;
   detail::DepunctureKernel depunct = nullptr;
   PuncturePattern pp{};
-  alignas(64) uint8_t metrics[64];
+  alignas(64) uint8_t metrics[detail::kAcsStateBytes];
   // Decisions of the steps not yet released, double-buffered: while the full buffer is traced
   // back (interleaved with the ACS), the ACS fills the other one.
   std::vector<uint64_t> dec_buf[2];

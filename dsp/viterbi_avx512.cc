@@ -15,8 +15,10 @@
 // The build gives *_avx512.cc AVX-512 F/BW/VL/DQ; vpermb also needs VBMI, which
 // acs_kernel() checks at run time before choosing this kernel.
 #pragma GCC target("avx512vbmi")
-// GCC 12 reports its own vpermb intrinsic (an undefined pass-through operand) as uninitialised.
+// GCC 12 reports its own vpermb and vextracti64x4 intrinsics (an undefined pass-through
+// operand) as uninitialised.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include <cstring>
@@ -43,7 +45,7 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
   const __m512i ipu = _mm512_load_si512(pu_idx);
   const __m512i ibl = _mm512_load_si512(bl_idx);
   const __m512i ibu = _mm512_load_si512(bu_idx);
-  const __m512i renorm = _mm512_set1_epi8(static_cast<char>(kViterbiRenorm));
+  __m512i sub = _mm512_set1_epi8(static_cast<char>(metrics[kAcsRenormByte]));
   __m512i m = _mm512_loadu_si512(metrics);
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
   uint16_t pair;
@@ -58,8 +60,17 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
     const __m512i cu = _mm512_adds_epu8(_mm512_permutexvar_epi8(ipu, m), bu);
     m = _mm512_min_epu8(cl, cu);
     dec[t] = _mm512_cmplt_epu8_mask(cu, cl);  // upper strictly better; a tie keeps the lower
-    if (((first_step + t) & 1u) && _mm512_cmplt_epu8_mask(m, renorm) == 0)
-      m = _mm512_sub_epi8(m, renorm);
+    // Renormalisation (kViterbiRenormPeriod): the phase branches follow the step counter, so
+    // they are predicted; the min-reduction is off the critical path.
+    const unsigned phase = static_cast<unsigned>((first_step + t) % kViterbiRenormPeriod);
+    if (phase == kViterbiRenormRecord) {
+      const __m256i a = _mm256_min_epu8(_mm512_castsi512_si256(m), _mm512_extracti64x4_epi64(m, 1));
+      __m128i b = _mm_min_epu8(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+      b = _mm_min_epu8(b, _mm_srli_epi16(b, 8));  // word k = min of its two bytes, high byte 0
+      sub = _mm512_broadcastb_epi8(_mm_minpos_epu16(b));
+    } else if (phase == kViterbiRenormApply) {
+      m = _mm512_sub_epi8(m, sub);
+    }
   };
   // The first min(n, tb.t) steps also advance the traceback (see TracebackJob).
   const size_t ntb = n < tb.t ? n : tb.t;
@@ -71,6 +82,7 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
   for (; t < n; ++t) step(t);
 
   _mm512_storeu_si512(metrics, m);
+  metrics[kAcsRenormByte] = static_cast<uint8_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(sub)));
   *job = tb;
 }
 

@@ -261,12 +261,12 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
   for (bool inv : {false, true}) {
     const auto bt = detail::make_branch_table(inv);
     std::vector<uint64_t> ref(n);
-    alignas(64) uint8_t mref[64] = {};
+    alignas(64) uint8_t mref[detail::kAcsStateBytes] = {};
     detail::TracebackJob idle;
     detail::acs_scalar(bt, mref, pairs.data(), n, 0, ref.data(), &idle);
     for (SimdLevel level : levels) {
       std::vector<uint64_t> d(n);
-      alignas(64) uint8_t m[64] = {};
+      alignas(64) uint8_t m[detail::kAcsStateBytes] = {};
       // Run in uneven pieces so that tails and renormalisation points differ from scalar.
       for (size_t i = 0; i < n;) {
         const size_t piece = std::min<size_t>(n - i, 1 + rng() % 100);
@@ -276,7 +276,7 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
       size_t mismatches = 0;
       for (size_t t = 0; t < n; ++t) mismatches += d[t] != ref[t];
       EXPECT_EQ(mismatches, 0u) << to_string(level);
-      for (int s = 0; s < 64; ++s) EXPECT_EQ(m[s], mref[s]) << to_string(level);
+      for (size_t s = 0; s <= detail::kAcsRenormByte; ++s) EXPECT_EQ(m[s], mref[s]) << to_string(level);
     }
   }
   const auto bits = random_bits(40000, 8);
