@@ -15,7 +15,7 @@
 // Decoder structure: soft symbols are depunctured (punctured slots = erasure 0) into pairs,
 // quantised to q = (s + 2) >> 2 in [-32, 32] and fed to the add-compare-select (ACS) kernel,
 // which keeps 64 uint8 path metrics (branch distance = correlation turned non-negative,
-// saturating adds, renormalisation by subtracting 128) and writes one 64-bit decision word
+// saturating adds, renormalisation every 16 steps by a recorded lowest metric) and writes one 64-bit decision word
 // per step. Streaming releases chunk_bits bits at a time with one traceback from the best
 // state over chunk_bits + traceback decisions; that traceback runs interleaved with the ACS
 // of the next chunk (double-buffered decisions), also across process() calls, so its cost

@@ -5,8 +5,9 @@
 // compare gives the 64-bit decision word directly in a mask register (bit ns = upper wins).
 // The loop-carried chain is vpermb -> vpaddusb -> vpminub (5 cycles), no interleave step.
 // Measured on the reference machine (Xeon, AVX-512 VBMI): 2.8 ns/step for the earlier 2 x ymm
-// kernel (vpermt2b interleave, pdep for the decision word), 1.65 ns/step for this one; the
-// traceback interleaved through TracebackJob costs nothing measurable on top. Running a second,
+// kernel (vpermt2b interleave, pdep for the decision word), 1.65 ns/step for this one (1.94 on
+// noisy input while renormalisation was a metric-dependent branch, see kViterbiRenormPeriod);
+// the traceback interleaved through TracebackJob costs nothing measurable on top. A second,
 // independent trellis in the same loop (two segments of a chunk) reached only 1.4-1.5 ns/step:
 // the loop is then bound by the two 512-bit vector ports (about ten uops per trellis step),
 // and the warm-up and look-ahead each independent segment needs would eat half of that gain.
