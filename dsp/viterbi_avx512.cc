@@ -23,6 +23,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "dsp/viterbi.h"
 
@@ -52,7 +53,7 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
   uint16_t pair;
 
   TracebackJob tb = *job;  // in registers: out[] stores could otherwise alias it
-  auto step = [&](size_t t) {
+  auto step = [&](size_t t, bool may_renorm) {
     std::memcpy(&pair, sym + 2 * t, 2);  // little-endian: s0 | s1 << 8
     const __m512i dist = _mm512_set1_epi32(static_cast<int>(tab[pair]));
     const __m512i bl = _mm512_shuffle_epi8(dist, ibl);
@@ -62,9 +63,10 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
     m = _mm512_min_epu8(cl, cu);
     dec[t] = _mm512_cmplt_epu8_mask(cu, cl);  // upper strictly better; a tie keeps the lower
     // Renormalisation (kViterbiRenormPeriod): the phase branches follow the step counter, so
-    // they are predicted; the min-reduction is off the critical path.
+    // they are predicted; the min-reduction is off the critical path. Both phases are odd.
     const unsigned phase = static_cast<unsigned>((first_step + t) % kViterbiRenormPeriod);
-    if (phase == kViterbiRenormRecord) {
+    if (!may_renorm) {
+    } else if (phase == kViterbiRenormRecord) {
       const __m256i a = _mm256_min_epu8(_mm512_castsi512_si256(m), _mm512_extracti64x4_epi64(m, 1));
       __m128i b = _mm_min_epu8(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
       b = _mm_min_epu8(b, _mm_srli_epi16(b, 8));  // word k = min of its two bytes, high byte 0
@@ -73,14 +75,32 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
       m = _mm512_sub_epi8(m, sub);
     }
   };
-  // The first min(n, tb.t) steps also advance the traceback (see TracebackJob).
+  static_assert(kViterbiRenormRecord % 2 == 1 && kViterbiRenormApply % 2 == 1,
+                "the pairs of steps below test the renormalisation phase on odd steps only");
+  // Steps in (even, odd) pairs, so that only the odd one tests the phase and the loop's own
+  // count and branch come once per two steps: the loop issues ~30 uops per step, so the
+  // machine's issue width is as near a limit as the chain's latency. The first min(n, tb.t)
+  // steps also advance the traceback (see TracebackJob).
+  auto run = [&](size_t t, size_t end, auto with_tb) {
+    constexpr bool kTb = decltype(with_tb)::value;
+    if (t < end && ((first_step + t) & 1u)) {
+      if constexpr (kTb) tb.step_unchecked();
+      step(t++, true);
+    }
+    for (; t + 2 <= end; t += 2) {
+      if constexpr (kTb) tb.step_unchecked();
+      step(t, false);
+      if constexpr (kTb) tb.step_unchecked();
+      step(t + 1, true);
+    }
+    if (t < end) {
+      if constexpr (kTb) tb.step_unchecked();
+      step(t, false);  // even
+    }
+  };
   const size_t ntb = n < tb.t ? n : tb.t;
-  size_t t = 0;
-  for (; t < ntb; ++t) {
-    tb.step_unchecked();
-    step(t);
-  }
-  for (; t < n; ++t) step(t);
+  run(size_t{0}, ntb, std::true_type{});
+  run(ntb, n, std::false_type{});
 
   _mm512_storeu_si512(metrics, m);
   metrics[kAcsRenormByte] = static_cast<uint8_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(sub)));
