@@ -137,7 +137,7 @@ const uint32_t* viterbi_pair_table() {
   return table.data();
 }
 
-// The reference: the rules of kViterbiRenorm's comment, one state at a time.
+// The reference: the rules of kViterbiRenormPeriod's comment, one state at a time.
 void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pairs, size_t n,
                 uint64_t first_step, uint64_t* dec, TracebackJob* job) {
   uint8_t next[64];
@@ -158,9 +158,9 @@ void acs_scalar(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
       d |= static_cast<uint64_t>(d1) << (2 * i + 1);
     }
     dec[t] = d;
-    const uint8_t lowest = *std::min_element(next, next + 64);
-    const bool check = ((first_step + t) & 1u) != 0;
-    const uint8_t sub = check && lowest >= kViterbiRenorm ? kViterbiRenorm : 0;
+    const unsigned phase = static_cast<unsigned>((first_step + t) % kViterbiRenormPeriod);
+    if (phase == kViterbiRenormRecord) metrics[kAcsRenormByte] = *std::min_element(next, next + 64);
+    const uint8_t sub = phase == kViterbiRenormApply ? metrics[kAcsRenormByte] : uint8_t{0};
     for (int i = 0; i < 64; ++i) metrics[i] = static_cast<uint8_t>(next[i] - sub);
   }
 }
@@ -175,6 +175,26 @@ AcsKernel acs_kernel(SimdLevel level) {
     case SimdLevel::avx2: return acs_avx2;
     default: return acs_scalar;
   }
+}
+
+void depuncture_scalar(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out) {
+  // Local copy: stores through soft_t (a char type) could alias slot_src, which would make the
+  // compiler reload it after every byte.
+  int8_t src[16];
+  std::memcpy(src, slot_src, 2 * period);
+  const unsigned slots = 2 * period;
+  for (size_t p = 0; p < periods; ++p, in += spp, out += slots)
+    for (unsigned j = 0; j < slots; ++j) out[j] = src[j] < 0 ? soft_t{0} : in[src[j]];
+}
+
+DepunctureKernel depuncture_kernel(SimdLevel level) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (clamp_simd_level(level) == SimdLevel::avx512 && __builtin_cpu_supports("avx512vbmi"))
+    return depuncture_avx512;
+#endif
+  (void)level;
+  return depuncture_scalar;
 }
 
 uint32_t traceback(const uint64_t* dec, size_t n, uint32_t state, uint8_t* out, size_t n_out) {
@@ -218,11 +238,18 @@ uint32_t best_state(const uint8_t* m) {
 struct ViterbiDecoder::Impl {
   detail::ViterbiBranchTable bt;
   detail::AcsKernel acs = nullptr;
+  detail::DepunctureKernel depunct = nullptr;
   PuncturePattern pp{};
-  alignas(64) uint8_t metrics[64];
+  alignas(64) uint8_t metrics[detail::kAcsStateBytes];
   // Decisions of the steps not yet released, double-buffered: while the full buffer is traced
   // back (interleaved with the ACS), the ACS fills the other one.
   std::vector<uint64_t> dec_buf[2];
+  // Traceback of the last full buffer: it advances inside the ACS calls that follow, possibly
+  // those of later process() calls, and writes into traced (chunk_bits + traceback bytes: the
+  // job writes scratch past chunk_bits); its chunk_bits bits are released once it is done.
+  detail::TracebackJob job;
+  bool job_pending = false;
+  std::vector<uint8_t> traced;
   int cur_buf = 0;
   uint64_t* dec = nullptr;
   size_t dec_cap = 0;
@@ -258,25 +285,38 @@ struct ViterbiDecoder::Impl {
   size_t depuncture(const soft_t* soft, size_t n, size_t* used, size_t max_steps) {
     size_t k = 0;
     size_t i = 0;
-    if (pos == 0 && slot == 0) {
-      // Period-aligned fast path: whole puncturing periods through a precomputed slot map.
-      const unsigned spp = pp.symbols_per_period();
-      while (n - i >= spp && max_steps - k >= pp.period) {
-        for (unsigned j = 0; j < 2 * pp.period; ++j)
-          pairs[2 * k + j] = slot_src[j] < 0 ? soft_t{0} : soft[i + static_cast<size_t>(slot_src[j])];
-        k += pp.period;
-        i += spp;
+    const unsigned spp = pp.symbols_per_period();
+    const unsigned period = pp.period;
+    for (;;) {
+      if (pos == 0 && slot == 0) {
+        // Period-aligned fast path: whole puncturing periods through the slot map.
+        const size_t periods = std::min((n - i) / spp, (max_steps - k) / period);
+        depunct(slot_src, period, spp, soft + i, periods, pairs.data() + 2 * k);
+        k += periods * period;
+        i += periods * spp;
       }
-    }
-    while (k < max_steps) {
-      if (!transmitted(pos, slot)) {
-        cur[slot] = 0;
-      } else {
-        if (i == n) break;
-        cur[slot] = soft[i++];
-        partial = true;
-      }
-      advance_slot(&k);
+      // Slot by slot up to the next period boundary, then whole periods again: a call that
+      // starts or stops inside a period (max_steps rarely is a multiple of the period) must
+      // not leave the rest of the stream on this slow path.
+      bool done = false;
+      do {
+        if (k == max_steps) {
+          done = true;
+          break;
+        }
+        if (!transmitted(pos, slot)) {
+          cur[slot] = 0;
+        } else {
+          if (i == n) {
+            done = true;
+            break;
+          }
+          cur[slot] = soft[i++];
+          partial = true;
+        }
+        advance_slot(&k);
+      } while (pos != 0 || slot != 0);
+      if (done) break;
     }
     *used = i;
     return k;
@@ -329,7 +369,9 @@ ViterbiDecoder::ViterbiDecoder(const ViterbiConfig& cfg)
   }
   impl_->bt = detail::make_branch_table(cfg.code.invert_g2);
   impl_->acs = detail::acs_kernel(simd_);
+  impl_->depunct = detail::depuncture_kernel(simd_);
   for (auto& b : impl_->dec_buf) b.resize(cfg.chunk_bits + cfg.traceback);
+  impl_->traced.resize(cfg.chunk_bits + cfg.traceback);
   impl_->dec = impl_->dec_buf[0].data();
   impl_->dec_cap = impl_->dec_buf[0].size();
   impl_->pairs.resize(2 * (cfg.chunk_bits + cfg.traceback));
@@ -347,51 +389,72 @@ void ViterbiDecoder::reset() {
   m.slot = 0;
   m.partial = false;
   m.cur[0] = m.cur[1] = 0;
+  m.job = detail::TracebackJob{};
+  m.job_pending = false;
 }
 
 size_t ViterbiDecoder::max_output(size_t n_symbols) const {
-  return n_symbols + 8 + cfg_.chunk_bits + cfg_.traceback;
+  return n_symbols + 8 + 2 * cfg_.chunk_bits + cfg_.traceback;
 }
 
 size_t ViterbiDecoder::process(const soft_t* soft, size_t n, uint8_t* out) {
   Impl& m = *impl_;
   const size_t cap = cfg_.chunk_bits + cfg_.traceback;
   size_t written = 0;
-  detail::TracebackJob job;  // traceback of the previous full buffer, overlapping the ACS
+  // Releases the bits of the pending traceback (finishing it first if the ACS has not).
+  auto release = [&](uint8_t* dst) {
+    m.job.finish();
+    std::memcpy(dst, m.traced.data(), cfg_.chunk_bits);
+    m.job_pending = false;
+  };
   while (n > 0) {
-    m.feed(soft, n, cap - m.ndec, &job);
+    m.feed(soft, n, cap - m.ndec, &m.job);
     if (m.ndec == cap) {
       // Release all but the last `traceback` decided steps: one traceback from the best state
       // over chunk_bits + traceback decisions (CCSDS 130.1-G §4: a path memory of 5*K or more
       // merges the survivors with high probability). It runs inside the next ACS calls; the
       // newest `traceback` decisions are copied to the other buffer, where the ACS goes on.
-      job.finish();  // the other buffer's traceback, if the ACS outran it
+      if (m.job_pending) {
+        release(out + written);  // the other buffer's traceback, if the ACS outran it
+        written += cfg_.chunk_bits;
+      }
       const int other = 1 - m.cur_buf;
       std::memcpy(m.dec_buf[other].data(), m.dec + cfg_.chunk_bits, cfg_.traceback * sizeof(uint64_t));
-      job.dec = m.dec;
-      job.t = cap;
-      job.n_out = cfg_.chunk_bits;
-      job.state = best_state(m.metrics);
-      job.out = out + written;
-      written += cfg_.chunk_bits;
+      m.job.dec = m.dec;
+      m.job.t = cap;
+      m.job.n_out = cfg_.chunk_bits;
+      m.job.state = best_state(m.metrics);
+      m.job.out = m.traced.data();
+      m.job_pending = true;
       m.cur_buf = other;
       m.dec = m.dec_buf[other].data();
       m.ndec = cfg_.traceback;
     }
   }
-  job.finish();  // out is only ours during this call
+  // A traceback still running goes on inside the next call's ACS instead of here, alone: the
+  // order of the released bits is the same, only their release comes a call later.
+  if (m.job_pending && m.job.t == 0) {
+    release(out + written);
+    written += cfg_.chunk_bits;
+  }
   return written;
 }
 
 size_t ViterbiDecoder::flush(uint8_t* out) {
   Impl& m = *impl_;
+  size_t written = 0;
+  if (m.job_pending) {
+    m.job.finish();
+    std::memcpy(out, m.traced.data(), cfg_.chunk_bits);
+    written = cfg_.chunk_bits;
+  }
   // The stream may end inside a step: the symbols not received are erasures. process() never
   // leaves the decision memory full, so there is room for that step.
   m.complete_partial();
   const size_t n = m.ndec;
-  if (n > 0) detail::traceback(m.dec, n, best_state(m.metrics), out, n);
+  if (n > 0) detail::traceback(m.dec, n, best_state(m.metrics), out + written, n);
   reset();
-  return n;
+  return written + n;
 }
 
 size_t ViterbiDecoder::decode_block(const soft_t* soft, size_t n, uint8_t* out) {

@@ -9,15 +9,18 @@
 //  - decode_block(): a terminated block (encoder starts in state 0, 6 zero tail bits appended):
 //    exact maximum-likelihood decode of the whole block.
 //  - Kernels: scalar reference, AVX2, AVX-512 (BW + VBMI) behind runtime dispatch; all
-//    bit-exact (decisions and metrics), see detail::kViterbiRenorm for the metric rules.
+//    bit-exact (decisions and metrics), see detail::kViterbiRenormPeriod for the metric rules.
+//    Depuncturing has a scalar and an AVX-512 VBMI kernel (same output).
 //
 // Decoder structure: soft symbols are depunctured (punctured slots = erasure 0) into pairs,
 // quantised to q = (s + 2) >> 2 in [-32, 32] and fed to the add-compare-select (ACS) kernel,
 // which keeps 64 uint8 path metrics (branch distance = correlation turned non-negative,
-// saturating adds, renormalisation by subtracting 128) and writes one 64-bit decision word
+// saturating adds, renormalisation every 16 steps by a recorded lowest metric) and writes one 64-bit decision word
 // per step. Streaming releases chunk_bits bits at a time with one traceback from the best
 // state over chunk_bits + traceback decisions; that traceback runs interleaved with the ACS
-// of the next chunk (double-buffered decisions), so its cost mostly hides behind the ACS.
+// of the next chunk (double-buffered decisions), also across process() calls, so its cost
+// hides behind the ACS; its bits are released when it is done (in a later call if the input
+// of this one ends first).
 // Input scale: the decoder is insensitive to a common scale as long as the noise-free symbol
 // level sits around +-32..+-64 (see viterbi_quantise for measured losses at other scales).
 //
@@ -141,17 +144,26 @@ const uint32_t* viterbi_pair_table();
 ///  - candidate = min(255, metric + branch distance) (saturating add);
 ///  - the survivor is the upper predecessor only if its candidate is strictly smaller
 ///    (a tie keeps the lower predecessor);
-///  - after each step with an odd index (steps counted from reset(), the first is step 0), if
-///    every metric is >= kViterbiRenorm, kViterbiRenorm is subtracted from all. Checking
-///    every second step halves the cost of the check (it is ~15% of the vector work).
-/// Hence the best metric is <= 127 after every odd step; since the best state always has a
-/// branch costing <= 64, the best metric before the next check is <= 255 and reaches it only if
-/// the best path costs the maximum 64 on both steps (both symbols at full scale and
-/// contradicting it twice in a row). At the advised input scale the best path grows by a few
-/// units per step, so it and every path within ~120 of it never saturate; saturation only
-/// merges paths that are already far behind. The tests measure that this costs no errors
-/// against an unbounded int32 decoder with the same quantisation (see viterbi_quantise).
-constexpr uint8_t kViterbiRenorm = 128;
+///  - renormalisation, steps counted from reset() (the first is step 0): after each step
+///    t = 7 (mod 16) the lowest metric is recorded (state byte kAcsRenormByte), and after each
+///    step t = 15 (mod 16) that recorded value is subtracted from every metric. The metrics
+///    never decrease from step to step (distances are >= 0), so nothing goes below 0, and no
+///    branch depends on the metrics: the record is a min-reduction nothing waits for, the
+///    subtraction one add every 16 steps. (A data-dependent "all >= 128?" branch after every
+///    second step cost ~12% on noisy input through mispredictions: it sits on the loop's
+///    critical path.)
+/// Hence the best metric is at most what the best path gains in 24 steps (8 before the last
+/// subtraction, 16 after); at the advised input scale that is a few units per step (measured
+/// ~40-100 at 2 dB), so the best path and every path within ~150 of it never saturate;
+/// saturation only merges paths that are already far behind. The tests measure that this costs
+/// no errors against an unbounded int64 decoder with the same quantisation (see
+/// viterbi_quantise).
+constexpr unsigned kViterbiRenormPeriod = 16;
+constexpr unsigned kViterbiRenormRecord = 7;   ///< step phase whose lowest metric is recorded
+constexpr unsigned kViterbiRenormApply = 15;   ///< step phase after which it is subtracted
+/// A kernel's trellis state: 64 path metrics, then the recorded renormalisation amount.
+constexpr size_t kAcsRenormByte = 64;
+constexpr size_t kAcsStateBytes = 72;
 
 /// A traceback advanced one step per trellis step inside the ACS kernels, so that the scalar,
 /// latency-bound traceback of one chunk runs on the integer units while the vector units do
@@ -182,9 +194,10 @@ struct TracebackJob {
 };
 
 /// Add-compare-select over n trellis steps.
-///  metrics: 64 path metrics (natural state order) in and out, smaller = more likely.
+///  metrics: kAcsStateBytes in and out: 64 path metrics (natural state order, smaller = more
+///           likely), then the recorded renormalisation amount (see kViterbiRenormPeriod).
 ///  pairs:   2 soft values per step (C1, C2; depunctured, erasure = 0).
-///  first_step: index of the first step since reset (its parity selects the renorm steps).
+///  first_step: index of the first step since reset (its phase selects the renorm steps).
 ///  dec:     one 64-bit word per step, bit ns set when state ns's survivor comes from the
 ///           upper predecessor (ns >> 1) | 32.
 ///  job:     advanced by one step per trellis step (never null; may be idle).
@@ -200,6 +213,19 @@ void acs_avx512(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pa
                 uint64_t first_step, uint64_t* dec, TracebackJob* job);
 /// The kernel for a level (clamped to what the CPU runs).
 AcsKernel acs_kernel(SimdLevel level);
+
+/// Depunctures `periods` whole puncturing periods (CCSDS 131.0-B-4 §3.5): reads
+/// periods * spp transmitted symbols from in and writes periods * 2 * period soft values (C1, C2
+/// per step) to out, slot j of a period taking in[slot_src[j]] of that period's symbols, or the
+/// erasure 0 where slot_src[j] < 0. slot_src has 2 * period entries; period <= 8.
+using DepunctureKernel = void (*)(const int8_t* slot_src, unsigned period, unsigned spp,
+                                  const soft_t* in, size_t periods, soft_t* out);
+void depuncture_scalar(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out);
+/// One vpermb per group of whole periods that fits 64 output bytes (AVX-512 BW + VBMI).
+void depuncture_avx512(const int8_t* slot_src, unsigned period, unsigned spp, const soft_t* in,
+                       size_t periods, soft_t* out);
+DepunctureKernel depuncture_kernel(SimdLevel level);
 ViterbiBranchTable make_branch_table(bool invert_g2);
 
 /// Traces back n steps (decision words dec[0..n-1]) from `state` at the end; writes the
@@ -224,7 +250,8 @@ class ViterbiDecoder {
   /// then resets, so the next process() starts a new stream.
   size_t flush(uint8_t* out);
   /// Upper bound of the bits one process() call with n symbols (or flush(), n = 0) writes:
-  /// n + 8 + chunk_bits + traceback (every rate has at least as many symbols as steps).
+  /// n + 8 + 2 * chunk_bits + traceback (every rate has at least as many symbols as steps;
+  /// a call may also release the chunk whose traceback the previous call left running).
   size_t max_output(size_t n_symbols) const;
 
   /// Terminated block (start and end state 0): n symbols including the tail; returns info bits.

@@ -21,7 +21,7 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
   }
   const __m256i isame = _mm256_load_si256(reinterpret_cast<const __m256i*>(same_idx));
   const __m256i icomp = _mm256_load_si256(reinterpret_cast<const __m256i*>(comp_idx));
-  const __m256i renorm = _mm256_set1_epi8(static_cast<char>(kViterbiRenorm));
+  __m256i sub = _mm256_set1_epi8(static_cast<char>(metrics[kAcsRenormByte]));
   __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics));
   __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(metrics + 32));
   const uint8_t* sym = reinterpret_cast<const uint8_t*>(pairs);
@@ -52,13 +52,16 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
     const uint32_t keep_hi = static_cast<uint32_t>(
         _mm256_movemask_epi8(_mm256_permute2x128_si256(ka, kb, 0x31)));
     dec[t] = ~(static_cast<uint64_t>(keep_lo) | static_cast<uint64_t>(keep_hi) << 32);
-    // on odd steps: every metric >= renorm  <=>  renorm -sat min(all) == 0
-    if ((first_step + t) & 1u) {
-      const __m256i below = _mm256_subs_epu8(renorm, _mm256_min_epu8(e, o));
-      if (_mm256_testz_si256(below, below)) {
-        nlo = _mm256_sub_epi8(nlo, renorm);
-        nhi = _mm256_sub_epi8(nhi, renorm);
-      }
+    // Renormalisation (kViterbiRenormPeriod): branches on the step counter only.
+    const unsigned phase = static_cast<unsigned>((first_step + t) % kViterbiRenormPeriod);
+    if (phase == kViterbiRenormRecord) {
+      const __m256i a = _mm256_min_epu8(e, o);
+      __m128i b = _mm_min_epu8(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+      b = _mm_min_epu8(b, _mm_srli_epi16(b, 8));  // word k = min of its two bytes, high byte 0
+      sub = _mm256_broadcastb_epi8(_mm_minpos_epu16(b));
+    } else if (phase == kViterbiRenormApply) {
+      nlo = _mm256_sub_epi8(nlo, sub);
+      nhi = _mm256_sub_epi8(nhi, sub);
     }
     lo = nlo;
     hi = nhi;
@@ -74,6 +77,7 @@ void acs_avx2(const ViterbiBranchTable& bt, uint8_t* metrics, const soft_t* pair
 
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics), lo);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(metrics + 32), hi);
+  metrics[kAcsRenormByte] = static_cast<uint8_t>(_mm_cvtsi128_si32(_mm256_castsi256_si128(sub)));
   *job = tb;
 }
 

@@ -261,12 +261,12 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
   for (bool inv : {false, true}) {
     const auto bt = detail::make_branch_table(inv);
     std::vector<uint64_t> ref(n);
-    alignas(64) uint8_t mref[64] = {};
+    alignas(64) uint8_t mref[detail::kAcsStateBytes] = {};
     detail::TracebackJob idle;
     detail::acs_scalar(bt, mref, pairs.data(), n, 0, ref.data(), &idle);
     for (SimdLevel level : levels) {
       std::vector<uint64_t> d(n);
-      alignas(64) uint8_t m[64] = {};
+      alignas(64) uint8_t m[detail::kAcsStateBytes] = {};
       // Run in uneven pieces so that tails and renormalisation points differ from scalar.
       for (size_t i = 0; i < n;) {
         const size_t piece = std::min<size_t>(n - i, 1 + rng() % 100);
@@ -276,7 +276,7 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
       size_t mismatches = 0;
       for (size_t t = 0; t < n; ++t) mismatches += d[t] != ref[t];
       EXPECT_EQ(mismatches, 0u) << to_string(level);
-      for (int s = 0; s < 64; ++s) EXPECT_EQ(m[s], mref[s]) << to_string(level);
+      for (size_t s = 0; s <= detail::kAcsRenormByte; ++s) EXPECT_EQ(m[s], mref[s]) << to_string(level);
     }
   }
   const auto bits = random_bits(40000, 8);
@@ -306,6 +306,45 @@ TEST(ViterbiDecoder, KernelsBitExactWithScalar) {
     cfg.chunk_bits = 3000;
     ViterbiDecoder dec(cfg);
     EXPECT_EQ(stream_decode(dec, soft, 99, 77), outs[0]) << to_string(rate);
+  }
+}
+
+// Depuncturing against the encoder itself: encoding with a punctured rate must give the
+// rate-1/2 symbols of the same encoder (no inversion for either) with the punctured slots
+// removed, so depuncturing the punctured stream (as soft values) must give the rate-1/2 stream
+// with erasures (0) in those slots. Every kernel, every period count up to a few vectors, and
+// no write past the last period.
+TEST(ViterbiDecoder, DepunctureKernelsRestoreRateHalfSlots) {
+  const auto bits = random_bits(400, 30);
+  const auto full = encode_terminated({ConvRate::r1_2, false}, bits);
+  for (ConvRate rate : kAllRates) {
+    const PuncturePattern pp = puncture_pattern(rate);
+    const unsigned spp = pp.symbols_per_period();
+    int8_t slot_src[16];
+    int8_t idx = 0;
+    for (unsigned j = 0; j < pp.period; ++j) {
+      slot_src[2 * j] = ((pp.c1_mask >> j) & 1u) ? idx++ : int8_t{-1};
+      slot_src[2 * j + 1] = ((pp.c2_mask >> j) & 1u) ? idx++ : int8_t{-1};
+    }
+    const auto punct = encode_terminated({rate, false}, bits);
+    std::vector<soft_t> soft(punct.size());
+    for (size_t i = 0; i < punct.size(); ++i) soft[i] = soft_from_bit(punct[i]);
+    for (SimdLevel level : available_levels()) {
+      for (size_t periods = 0; periods <= 40; ++periods) {
+        const size_t slots = 2 * pp.period * periods;
+        ASSERT_LE(periods * spp, soft.size());
+        std::vector<soft_t> out(slots + 64, soft_t{77});
+        detail::depuncture_kernel(level)(slot_src, pp.period, spp, soft.data(), periods, out.data());
+        size_t wrong = 0;
+        for (size_t k = 0; k < slots; ++k) {
+          const unsigned j = static_cast<unsigned>(k % (2 * pp.period));
+          const bool sent = (((j % 2 == 0 ? pp.c1_mask : pp.c2_mask) >> (j / 2)) & 1u) != 0;
+          wrong += out[k] != (sent ? soft_from_bit(full[k]) : soft_t{0});
+        }
+        EXPECT_EQ(wrong, 0u) << to_string(rate) << " " << to_string(level) << " " << periods;
+        for (size_t k = slots; k < out.size(); ++k) ASSERT_EQ(out[k], 77) << "overrun " << to_string(rate);
+      }
+    }
   }
 }
 
