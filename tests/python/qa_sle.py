@@ -43,6 +43,39 @@ def sii_of(service, v):
     return f"sagr=1.spack=1.rsl-fg=1.{service}=onlc{v}"
 
 
+class one_raf_provider:
+    """`groundlink decode --sle` serving the SNPP pass on one RAF v5 instance with BIND
+    authentication; `user` is the YAML of its one user."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __enter__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.port = free_port()
+        cfg = os.path.join(self.tmp.name, "sle.yaml")
+        with open(cfg, "w") as f:
+            f.write(f"instances:\n  - sii: \"{sii_of('raf', 5)}\"\n    host: 127.0.0.1\n    port: {self.port}\n"
+                    f"    auth: bind\n    responder_password: \"{PROVIDER_PW}\"\n    users: [{self.user}]\n")
+        self.p = subprocess.Popen([BIN, "decode", "--profile", "snpp-cadu", "--input", SNPP, "--format", "bits",
+                                   "--sle", cfg, "--sle-linger", "30"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if not wait_listening(self.port):
+            self.__exit__(None, None, None)
+            raise AssertionError("the provider's port is not listening")
+        return self
+
+    def user_cmd(self, *args):
+        return [BIN, "sle-user", "--port", str(self.port), "--sii", sii_of("raf", 5), "--auth", "bind",
+                "--user", "mertens", *args]
+
+    def __exit__(self, *exc):
+        self.p.send_signal(signal.SIGTERM)
+        self.p.communicate(timeout=30)
+        self.tmp.cleanup()
+        return False
+
+
 class qa_sle(unittest.TestCase):
     def session(self, service, auth):
         with tempfile.TemporaryDirectory() as tmp:
@@ -133,62 +166,30 @@ class qa_sle(unittest.TestCase):
                 self.session("cltu", auth)
 
     def test_wrong_password_is_refused(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            port = free_port()
-            cfg = os.path.join(tmp, "sle.yaml")
-            with open(cfg, "w") as f:
-                f.write(f"instances:\n  - sii: \"{sii_of('raf', 5)}\"\n    host: 127.0.0.1\n    port: {port}\n"
-                        f"    auth: bind\n    responder_password: \"{PROVIDER_PW}\"\n"
-                        f"    users: [{{id: mertens, password: \"{USER_PW}\"}}]\n")
-            provider = subprocess.Popen([BIN, "decode", "--profile", "snpp-cadu", "--input", SNPP, "--format",
-                                         "bits", "--sle", cfg, "--sle-linger", "30"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            try:
-                self.assertTrue(wait_listening(port))
-                p = subprocess.run([BIN, "sle-user", "--port", str(port), "--sii", sii_of("raf", 5), "--auth", "bind",
-                                    "--user", "mertens", "--password", "ffffffffffffffffffffffffffffffff"],
-                                   capture_output=True, text=True, timeout=30)
-                self.assertEqual(p.returncode, 1)
-                self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "negative")
-                # The provider keeps serving: the right password binds.
-                p = subprocess.run([BIN, "sle-user", "--port", str(port), "--sii", sii_of("raf", 5), "--auth", "bind",
-                                    "--user", "mertens", "--password", USER_PW], capture_output=True, text=True,
-                                   timeout=30)
-                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-            finally:
-                provider.send_signal(signal.SIGTERM)
-                provider.communicate(timeout=30)
-            self.assertEqual(provider.returncode, 0)
+        with one_raf_provider(f"{{id: mertens, password: \"{USER_PW}\"}}") as prov:
+            p = subprocess.run(prov.user_cmd("--password", "ffffffffffffffffffffffffffffffff"),
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "negative")
+            # The provider keeps serving: the right password binds.
+            p = subprocess.run(prov.user_cmd("--password", USER_PW), capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(prov.p.returncode, 0)
 
     def test_per_peer_hash(self):
         # A v5 peer configured for SHA-1 credentials (as dariol83's v5 user sends them): the
         # provider checks with the hash configured for that user, the user picks its own.
-        with tempfile.TemporaryDirectory() as tmp:
-            port = free_port()
-            cfg = os.path.join(tmp, "sle.yaml")
-            with open(cfg, "w") as f:
-                f.write(f"instances:\n  - sii: \"{sii_of('raf', 5)}\"\n    host: 127.0.0.1\n    port: {port}\n"
-                        f"    auth: bind\n    responder_password: \"{PROVIDER_PW}\"\n"
-                        f"    users: [{{id: mertens, password: \"{USER_PW}\", hash: sha1}}]\n")
-            provider = subprocess.Popen([BIN, "decode", "--profile", "snpp-cadu", "--input", SNPP, "--format",
-                                         "bits", "--sle", cfg, "--sle-linger", "30"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            try:
-                self.assertTrue(wait_listening(port))
-                base = [BIN, "sle-user", "--port", str(port), "--sii", sii_of("raf", 5), "--auth", "bind",
-                        "--user", "mertens", "--password", USER_PW, "--version", "5"]
-                p = subprocess.run(base + ["--hash", "sha256"], capture_output=True, text=True, timeout=30)
-                self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "negative", p.stderr)
-                p = subprocess.run(base + ["--hash", "sha1"], capture_output=True, text=True, timeout=30)
-                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-                self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "positive")
-                p = subprocess.run(base + ["--hash", "md5"], capture_output=True, text=True, timeout=30)
-                self.assertEqual(p.returncode, 2)
-                self.assertIn("--hash", p.stderr)
-            finally:
-                provider.send_signal(signal.SIGTERM)
-                provider.communicate(timeout=30)
-            self.assertEqual(provider.returncode, 0)
+        with one_raf_provider(f"{{id: mertens, password: \"{USER_PW}\", hash: sha1}}") as prov:
+            base = prov.user_cmd("--password", USER_PW, "--version", "5")
+            p = subprocess.run(base + ["--hash", "sha256"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "negative", p.stderr)
+            p = subprocess.run(base + ["--hash", "sha1"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertEqual(json.loads(p.stdout.strip().splitlines()[-1])["bind"], "positive")
+            p = subprocess.run(base + ["--hash", "md5"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("--hash", p.stderr)
+        self.assertEqual(prov.p.returncode, 0)
 
     def test_bad_provider_configuration_names_the_field(self):
         with tempfile.TemporaryDirectory() as tmp:
