@@ -95,10 +95,7 @@ class frame_decoder_impl : public frame_decoder {
     if (d_finished) return;
     d_chain.flush(d_deliver);
     d_finished = true;
-    const auto s = d_chain.stats();
-    d_good = s.frames_good;
-    d_bad = s.frames_erred;
-    d_undet = s.frames_undetermined;
+    publish_counters();
   }
   void set_sample_clock(std::shared_ptr<sample_clock> clock) override { d_clock = std::move(clock); }
 
@@ -123,6 +120,13 @@ class frame_decoder_impl : public frame_decoder {
       d_chain.flush(d_deliver);
       d_finished = true;
     }
+    publish_counters();
+    if (eos) d_chain.reset();
+    return static_cast<int>(n);
+  }
+
+ private:
+  void publish_counters() {
     const auto s = d_chain.stats();
     d_good = s.frames_good;
     d_bad = s.frames_erred;
@@ -131,11 +135,8 @@ class frame_decoder_impl : public frame_decoder {
     d_gaps = s.gaps;
     d_losses = s.sync_losses;
     d_symbols = s.symbols;
-    if (eos) d_chain.reset();
-    return static_cast<int>(n);
   }
 
- private:
   /// ERT of soft symbol `index`: from the latest sample-time anchor at or before it (IQ input),
   /// else from the nominal soft-symbol period. Long double keeps picoseconds exact over a pass.
   gf::Timestamp ert_of(uint64_t index) const {
