@@ -83,6 +83,7 @@ void FrameSynchronizer::start_search(uint64_t from) {
   sr_fill_ = 0;
   confirmed_ = 0;
   misses_ = 0;
+  alt_ = false;
 }
 
 void FrameSynchronizer::process(const dsp::soft_t* soft, size_t n, const BlockCallback& cb) {
@@ -267,9 +268,28 @@ void FrameSynchronizer::check_next() {
       state_ = SyncState::lock;
     }
     misses_ = 0;
+    alt_ = false;
     block_state_ = state_;
     pending_ = true;
     return;
+  }
+  if (state_ != SyncState::check && alt_) {
+    // The old grid missed again: is the grid found at the last miss confirmed one period on?
+    alt_ = false;
+    const uint64_t next = alt_end_ + block_bits_;
+    if (alt_end_ >= base_ && next + L_ <= base_ + len_ && corr_.bit_errors(at(next), inverted_) <= cfg_.search_max_errors) {
+      // Move there: the block behind the alternative ASM now, the confirmed ASM next.
+      block_match_ = alt_match_;
+      block_start_ = alt_end_;
+      // Against where the old grid put the ASM of the last period (flywheeled there).
+      block_slip_ = static_cast<int>(static_cast<int64_t>(alt_end_) - static_cast<int64_t>(expect - period_ + L_));
+      state_ = SyncState::lock;
+      block_state_ = SyncState::check;
+      misses_ = 0;
+      pending_ = true;
+      ++stats_.regrids;
+      return;
+    }
   }
   if (state_ == SyncState::check) {
     // CCSDS 130.1-G: a candidate not confirmed was a false sync; rescan from just after it.
@@ -283,6 +303,7 @@ void FrameSynchronizer::check_next() {
     start_search(std::max(from, base_));
     return;
   }
+  find_alternative(expect);
   // Flywheel: trust the frame length, cut the block where the ASM should have been.
   const int c = corr_.correlate(at(expect));
   block_match_ = {inverted_ ? -c : c, corr_.bit_errors(at(expect), inverted_), inverted_};
@@ -292,6 +313,26 @@ void FrameSynchronizer::check_next() {
   block_state_ = state_;
   pending_ = true;
   ++stats_.flywheel_blocks;
+}
+
+void FrameSynchronizer::find_alternative(uint64_t expect) {
+  // ASMs starting after the last accepted one and before the expected one (outside the
+  // +-bit_slip window already tried): the grid after samples were lost.
+  const uint64_t slip = static_cast<uint64_t>(cfg_.bit_slip);
+  const uint64_t from = std::max(base_, block_start_ + 1);
+  const uint64_t to = expect > slip ? expect - slip : 0;
+  int best = cfg_.search_max_errors + 1;
+  for (uint64_t s = from; s < to; ++s) {
+    const int e = corr_.bit_errors(at(s), inverted_);
+    if (e < best) {
+      best = e;
+      alt_end_ = s + L_;
+    }
+  }
+  if (best > cfg_.search_max_errors) return;
+  const int c = corr_.correlate(at(alt_end_ - L_));
+  alt_match_ = {inverted_ ? -c : c, best, inverted_};
+  alt_ = true;
 }
 
 bool FrameSynchronizer::emit_pending(const BlockCallback& cb) {
@@ -321,9 +362,11 @@ void FrameSynchronizer::compact() {
   if (state_ == SyncState::search) {
     keep = scan_ >= L_ ? scan_ - L_ : 0;
   } else {
-    keep = pending_ ? block_start_ - L_ - static_cast<uint64_t>(cfg_.bit_slip)
-                    : block_start_ + block_bits_ - static_cast<uint64_t>(cfg_.bit_slip);
+    // In lock the bits since the last ASM stay: a miss searches them for an off-grid ASM, and
+    // an alternative found there is delivered from them once confirmed.
+    keep = block_start_ - L_ - static_cast<uint64_t>(cfg_.bit_slip);
     if (state_ == SyncState::check) keep = std::min(keep, cand_asm_start_ + 1);
+    if (alt_) keep = std::min(keep, alt_end_ - L_);
   }
   keep = std::min(std::max(keep, base_), end);
   const size_t drop = static_cast<size_t>(keep - base_);

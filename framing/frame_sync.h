@@ -14,7 +14,12 @@
 //               slip moves the frame grid).
 //   flywheel -- a missed ASM in lock: the block is still cut at the position the frame length
 //               predicts (the ASM was corrupted, not the grid); flywheel_frames consecutive
-//               misses lose lock (counted in sync_losses) and return to search.
+//               misses lose lock (counted in sync_losses) and return to search. Meanwhile the
+//               bits since the last ASM are searched for an ASM off the grid (<= search_max_errors):
+//               if the next ASM of that grid is there one period later while the old grid still
+//               misses, lock moves to it at once and its first block is delivered (a slip of
+//               many bits, as samples lost in an SDR overflow make, costs one frame, not the
+//               flywheel and a new search).
 // Polarity is decided per acquisition and applied to the blocks (bytes come out corrected).
 // Blocks are emitted as soon as their last bit arrives; nothing complete stays buffered.
 #pragma once
@@ -73,6 +78,7 @@ struct FrameSyncStats {
   uint64_t flywheel_blocks = 0;
   uint64_t slips = 0;
   uint64_t inverted_acquisitions = 0;
+  uint64_t regrids = 0;        ///< lock moved to a new grid found while flywheeling (large slip)
 };
 
 class FrameSynchronizer {
@@ -132,6 +138,12 @@ class FrameSynchronizer {
   int block_slip_ = 0;
   int confirmed_ = 0;
   int misses_ = 0;
+  // Re-acquisition while flywheeling: an ASM found off the grid after a miss, to be confirmed
+  // one period later (a slip larger than bit_slip: samples lost in an SDR overflow).
+  bool alt_ = false;
+  uint64_t alt_end_ = 0;  ///< first bit after the alternative ASM
+  AsmMatch alt_match_;
+  void find_alternative(uint64_t expect);
 
   FrameSyncStats stats_;
 };

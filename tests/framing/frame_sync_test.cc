@@ -150,6 +150,68 @@ TEST(FrameSync, NoisySoftStreamFlywheelSlipAndFlush) {
   EXPECT_EQ(got[0].index, 12345u + 31);
 }
 
+TEST(FrameSync, LargeSlipMovesLockToTheNewGridWithinOneFrame) {
+  // Samples lost in an SDR overflow: 3001 bits vanish inside frame 15 (far beyond bit_slip).
+  // Flywheel alone would cut flywheel_frames blocks on the old grid and then search again;
+  // the synchroniser must find the new grid at the first miss, confirm it one period later,
+  // and deliver every frame after the one the gap cut.
+  std::mt19937 rng(77);
+  const size_t len = 1115;
+  Stream s = make_stream(rng, 30, len, 0);
+  const size_t cut = s.asm_start[15] + 32 + 4000;
+  s.bits.erase(s.bits.begin() + static_cast<long>(cut), s.bits.begin() + static_cast<long>(cut + 3001));
+  auto soft = test::to_soft(s.bits, 0.27, 60.0, rng);
+  for (size_t block : {size_t{1000000}, size_t{4096}, size_t{333}}) {
+    FrameSyncConfig cfg;
+    cfg.block_bytes = len;
+    FrameSynchronizer sync(cfg);
+    std::vector<Got> got;
+    auto cb = collect(got);
+    for (size_t pos = 0; pos < soft.size(); pos += block)
+      sync.process(soft.data() + pos, std::min(block, soft.size() - pos), cb);
+    sync.flush(cb);
+    EXPECT_EQ(sync.stats().regrids, 1u) << block;
+    EXPECT_EQ(sync.stats().sync_losses, 0u) << block;
+    // Every frame except the cut one (15) arrives intact, in order, exactly once.
+    std::vector<int> found;
+    for (const auto& g : got) {
+      const auto f = derand(g.data);
+      for (size_t i = 0; i < 30; ++i) {
+        int diff = 0;
+        for (size_t k = 0; k < len; ++k) diff += __builtin_popcount(f[k] ^ s.frames[i][k]);
+        if (diff < 20) found.push_back(static_cast<int>(i));
+      }
+    }
+    std::vector<int> want;
+    for (int i = 0; i < 30; ++i)
+      if (i != 15) want.push_back(i);
+    EXPECT_EQ(found, want) << block;
+  }
+}
+
+TEST(FrameSync, OffGridFalseAsmDoesNotMoveALockedGrid) {
+  // One corrupted ASM (a flywheel frame) while the data after it holds an ASM-like pattern:
+  // the old grid's next ASM is there again, so lock stays where it was.
+  std::mt19937 rng(78);
+  const size_t len = 1115;
+  Stream s = make_stream(rng, 12, len, 0);
+  for (size_t k = 0; k < 32; k += 2) s.bits[s.asm_start[6] + k] ^= 1;
+  static const uint8_t kAsm[4] = {0x1A, 0xCF, 0xFC, 0x1D};
+  const size_t fake = s.asm_start[5] + 32 + 3000;
+  for (size_t k = 0; k < 32; ++k) s.bits[fake + k] = kAsm[k / 8] >> (7 - k % 8) & 1;
+  auto soft = test::to_soft(s.bits, 0.0, 60.0, rng);
+  FrameSyncConfig cfg;
+  cfg.block_bytes = len;
+  FrameSynchronizer sync(cfg);
+  std::vector<Got> got;
+  sync.process(soft.data(), soft.size(), collect(got));
+  sync.flush(collect(got));
+  ASSERT_EQ(got.size(), 12u);
+  EXPECT_EQ(sync.stats().regrids, 0u);
+  EXPECT_EQ(got[6].state, SyncState::flywheel);
+  for (size_t i = 7; i < 12; ++i) EXPECT_EQ(got[i].index, s.asm_start[i] + 31) << i;
+}
+
 TEST(FrameSync, InvertedPolarityAndPolarityFlipMidStream) {
   std::mt19937 rng(99);
   const size_t len = 223;

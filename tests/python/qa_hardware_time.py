@@ -88,10 +88,11 @@ class qa_hardware_time(unittest.TestCase):
         got, seen, _ = decode(y, [rx_time(0, FRAC0), rx_time(cut, FRAC0 + (cut + lost) / FS)])
         self.assertEqual(seen, 2)
         by_vc = dict(ref)
-        # The frames the gap cut through are lost, and the synchroniser flywheels over the next
-        # few (a 12.5 ms slip is no bit slip) before it searches and locks again.
+        # Only the frames the gap cut through (12.5 ms: two of 10.2 ms) are lost: the
+        # synchroniser finds the new grid at its first miss and confirms it one frame later.
+        self.assertGreaterEqual(len(got), len(ref) - 2)
         after = [(vc, e) for vc, e in got if e > FRAC0 + (cut + lost) / FS]
-        self.assertGreaterEqual(len(after), 3)
+        self.assertGreaterEqual(len(after), 8)
         for vc, ert in got:
             self.assertAlmostEqual(ert, by_vc[vc], delta=1.0 / FS, msg=f"frame {vc}")
         # Without the hardware clock the same frames after the gap come out 12.5 ms early.
