@@ -4,6 +4,8 @@
 
 #include <gnuradio/blocks/skiphead.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <numeric>
 
@@ -41,29 +43,46 @@ ReceiveChain::ReceiveChain(const Profile& profile, const ChainInput& input, fram
     if (!(fs > 0)) throw UsageError("sample rate is required for IQ input (Hz, > 0)");
     const int sps = profile.modulation.samples_per_symbol;
     const double want = profile.modulation.symbol_rate * sps;
-    // Rational resampling to the demodulator's rate when the input's rate differs.
-    const long long a = std::llround(want), b = std::llround(fs);
-    const long long g = std::gcd(a, b);
-    const long long interp = a / g, decim = b / g;
-    if (interp > 1024 || decim > 1024)
+    // Rational resampling to the demodulator's rate when the input's rate differs: the exact
+    // P/Q when one exists with P, Q <= 1024, else the closest (an SDR's odd rate); up to 50 ppm
+    // of difference is a sample-clock offset the timing loop tracks (it allows 5000), and the
+    // ERT follows the resampler's exact ratio, so times stay right.
+    const double ratio = want / fs;
+    long long interp = 0, decim = 1;
+    double best = 1e300;
+    for (long long q = 1; q <= 1024; ++q) {
+      const long long pp = std::llround(ratio * static_cast<double>(q));
+      if (pp < 1 || pp > 1024) continue;
+      const double err = std::fabs(static_cast<double>(pp) / static_cast<double>(q) / ratio - 1.0);
+      if (err < best - 1e-15) {
+        best = err;
+        interp = pp;
+        decim = q;
+      }
+    }
+    if (interp == 0 || best > 50e-6)
       throw UsageError("sample rate " + std::to_string(fs) + " Hz cannot be resampled to " + std::to_string(want) +
-                       " Hz (symbol_rate x samples_per_symbol) with P/Q <= 1024");
+                       " Hz (symbol_rate x samples_per_symbol) by a ratio P/Q with P, Q <= 1024 within 50 ppm");
+    if (best > 1e-12)
+      spdlog::info("resampling {} Hz by {}/{} ({:.2f} ppm from {} Hz; tracked as clock offset)", fs, interp, decim,
+                   best * 1e6, want);
+    const double rate = fs * static_cast<double>(interp) / static_cast<double>(decim);  // at the demodulator
     // The first sample the chain sees is sample `skip_samples` of the recording.
     const framing::Timestamp t0 = start.plus_ps(static_cast<int64_t>(
         std::llround(static_cast<long double>(input.skip_samples) * 1e12L / static_cast<long double>(fs))));
     dcfg.start_seconds = t0.seconds;
     dcfg.start_picoseconds = t0.picoseconds;
     auto dc = demod_config(profile);
-    dc.sample_rate = want;
+    dc.sample_rate = rate;
     // The demodulator's gl_sample tags count samples of the input (the decoder's ERT base):
-    // through the resampler, demodulator position x fs/want minus the resampler's delay.
-    dc.sample_tag_scale = fs / want;
+    // through the resampler, demodulator position x Q/P minus the resampler's delay.
+    dc.sample_tag_scale = static_cast<double>(decim) / static_cast<double>(interp);
     dc.sample_tag_offset =
         (interp != decim) ? -static_cast<double>(::groundlink::dsp::FrontEndConfig{}.resample_semilength) : 0.0;
     demod_ = gr::groundlink::psk_demod::make(dc);
     dcfg.iq_pairs = bits == 2;
     dcfg.sample_period = 1.0 / fs;
-    dcfg.soft_per_sample = static_cast<double>(bits) / sps * (want / fs);
+    dcfg.soft_per_sample = static_cast<double>(bits) / sps * (rate / fs);
     dec_ = gr::groundlink::frame_decoder::make(dcfg);
 
     gr::basic_block_sptr head;
