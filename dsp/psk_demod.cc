@@ -91,6 +91,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
   const unsigned sps = cfg_.samples_per_symbol;
   const size_t hist = 2 * bank_.half() + 4 * sps + 16;
   buf_.assign(2 * (kChunk + hist) + bank_.stride() + 16, 0.0f);
+  buf_capacity_ = kChunk + hist;
   stage_.assign(kChunk, {0.0f, 0.0f});
   // One anchor per chunk: a call of n samples holds at most n / kChunk + 2 chunks; callers
   // (the GNU Radio block) pass at most 64k samples, and beyond the reserve anchors are skipped.
@@ -242,6 +243,12 @@ size_t PskDemodulator::process_chunk(const std::complex<float>* in, size_t n, so
   chunk_first_sample_ = -1.0;
   while (n > 0) {
     const size_t m = std::min(n, kChunk);
+    // Tracking keeps at most a filter history ahead of each chunk; anything else means the loop
+    // state went wrong (it must never write past the buffer): start the loops over.
+    if (fill_ + m > buf_capacity_) {
+      status_.loop_resets++;
+      reset_loops();
+    }
     auto* dst = reinterpret_cast<std::complex<float>*>(buf_.data()) + fill_;
     // Sanitize + AGC + NCO in two passes per AGC block, the gain folded into the rotator.
     const size_t ab = agc_.block();
@@ -516,7 +523,9 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     // Timing loop (per symbol): period integrates the error, position takes the PI sum.
     period -= tk2 * e_t;
     period = std::min(pmax, std::max(pmin, period));
-    t += period - tk1 * e_t;
+    // The step stays within half a period of the period: a burst of garbage (a file that is not
+    // IQ, an ADC overload) cannot throw the sampling instant backwards or far ahead.
+    t += std::min(1.5 * period, std::max(0.5 * period, period - tk1 * e_t));
 
     // Carrier loop: theta += omega + k1 e, omega += k2 e (+ ramp term for 3rd order).
     omega_rate += ck3 * e_c;

@@ -174,6 +174,7 @@ class PskDemodulator {
   // Sample buffer (interleaved I/Q): history + current chunk.
   std::vector<float> buf_;
   size_t fill_ = 0;        // samples in buf_
+  size_t buf_capacity_ = 0;  // samples buf_ holds (history + one chunk)
   double t_ = 0.0;         // position of the next on-time sample in buf_
   double period_ = 0.0;    // current symbol period estimate (samples)
 

@@ -485,3 +485,47 @@ TEST(DemodRobustness, ReacquiresAfterSignalLossAtANewFrequency) {
 
 }  // namespace
 }  // namespace groundlink::dsp::test
+
+namespace groundlink::dsp::test {
+namespace {
+
+TEST(DemodRobustness, RandomBytesAsSamplesNeitherCrashNorOverrun) {
+  // A file that is not IQ at all read as cf32: NaN, Inf, denormals and values near FLT_MAX.
+  std::mt19937 rng(2024);
+  std::vector<std::complex<float>> x(1 << 18);
+  for (auto& v : x) {
+    const uint32_t a = static_cast<uint32_t>(rng()), b = static_cast<uint32_t>(rng());
+    float re, im;
+    std::memcpy(&re, &a, 4);
+    std::memcpy(&im, &b, 4);
+    v = {re, im};
+  }
+  // The same with only the finite values (what the IQ file source passes on: NaN/Inf -> 0).
+  std::vector<std::complex<float>> finite = x;
+  for (auto& v : finite)
+    if (!std::isfinite(v.real()) || !std::isfinite(v.imag())) v = {0.0f, 0.0f};
+  for (int pass = 0; pass < 6; ++pass) {
+    const PskModulation m = pass % 3 == 0 ? PskModulation::bpsk : pass % 3 == 1 ? PskModulation::qpsk : PskModulation::oqpsk;
+    const auto& x_in = pass < 3 ? x : finite;
+    PskDemodConfig dc;
+    dc.modulation = m;
+    dc.samples_per_symbol = 4;
+    dc.sample_rate_hz = 8e6;
+    PskDemodulator demod(dc);
+    const size_t block = pass < 3 ? 5000 : 65536;
+    const size_t guard = 64;
+    std::vector<soft_t> out(demod.max_output(block) + guard, 0x55);
+    for (size_t i = 0; i < x_in.size(); i += block) {
+      const size_t n = std::min(block, x_in.size() - i);
+      const size_t k = demod.process(x_in.data() + i, n, out.data());
+      ASSERT_LE(k, demod.max_output(n)) << to_string(m);
+      for (size_t g = demod.max_output(block); g < out.size(); ++g) ASSERT_EQ(out[g], 0x55) << "overrun";
+    }
+    std::vector<soft_t> tail(demod.max_flush_output());
+    EXPECT_LE(demod.flush(tail.data()), tail.size());
+    if (pass < 3) EXPECT_GT(demod.status().nonfinite_samples, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace groundlink::dsp::test

@@ -10,6 +10,8 @@ import numpy as np
 
 BIN = os.path.join(os.environ.get("GROUNDLINK_BIN", "build/bin"), "groundlink")
 DATA = os.environ.get("GROUNDLINK_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data"))
+PROFILE_CONCAT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "flowgraphs", "profiles",
+                              "ccsds-concatenated.yaml")
 
 
 def run(*args, timeout=300):
@@ -340,6 +342,22 @@ class qa_program_iq(unittest.TestCase):
         self.assertIn("truncated", err)
         self.assertEqual(last_json(out)["truncated_bytes"], 3)
         self.assertGreater(last_json(out)["frames_good"], 5)
+        # Not IQ at all (random bytes read as cf32: NaN, Inf, values near FLT_MAX, denormals):
+        # reported and survived, no frames, for every modulation's demodulator.
+        # (Seed 6 once threw the timing loop's sampling instant backwards and past its buffer.)
+        junk = os.path.join(self.tmp.name, "junk.cf32")
+        for seed, mod in ((6, "qpsk"), (6, "bpsk"), (6, "oqpsk"), (7, "qpsk")):
+            np.random.default_rng(seed).integers(0, 256, 3_000_000, dtype=np.uint8).tofile(junk)
+            prof = os.path.join(self.tmp.name, f"junk-{mod}.yaml")
+            with open(PROFILE_CONCAT) as f:
+                text = f.read()
+            with open(prof, "w") as f:
+                f.write(text.replace("type: qpsk", f"type: {mod}"))
+            rc, out, err = run("decode", "--profile", prof, "--input", junk, "--format", "cf32", "--sample-rate", "8e6")
+            self.assertEqual(rc, 0, f"{mod}: rc {rc}: {err[-2000:]}")
+            s = last_json(out)
+            self.assertEqual(s["frames_good"], 0)
+            self.assertGreater(s["nonfinite_samples"], 0)
         # NaN and Inf samples: counted, replaced, decoding continues.
         nan = os.path.join(self.tmp.name, "nan.cf32")
         iq = np.fromfile(self.stem + ".sigmf-data", dtype=np.complex64).copy()
