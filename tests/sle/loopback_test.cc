@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "raw_tml_client.h"
 #include "sle/credentials.h"
 #include "sle/cltu.h"
 #include "sle/config_yaml.h"
@@ -77,46 +78,7 @@ uint32_t frame_index(const std::vector<uint8_t>& d) {
 }
 
 /// A raw TCP client for protocol-violation tests.
-struct RawClient {
-  asio::io_context ioc;
-  asio::ip::tcp::socket sock{ioc};
-  explicit RawClient(uint16_t port) {
-    sock.connect({asio::ip::make_address("127.0.0.1"), port});
-    sock.set_option(asio::socket_base::out_of_band_inline(true));
-  }
-  void send(const std::vector<uint8_t>& b) { asio::write(sock, asio::buffer(b)); }
-  void send_pdu(const std::vector<uint8_t>& pdu) {
-    std::vector<uint8_t> m(8);
-    tml_put_header(m.data(), TmlType::pdu, static_cast<uint32_t>(pdu.size()));
-    m.insert(m.end(), pdu.begin(), pdu.end());
-    send(m);
-  }
-  /// Reads everything until the peer closes (bounded by a receive timeout).
-  std::vector<uint8_t> read_to_end() {
-    timeval tv{5, 0};
-    setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::vector<uint8_t> all;
-    uint8_t buf[4096];
-    for (;;) {
-      boost::system::error_code ec;
-      const size_t n = sock.read_some(asio::buffer(buf), ec);
-      all.insert(all.end(), buf, buf + n);
-      if (ec) break;
-    }
-    return all;
-  }
-  /// Reads one TML message body (skipping heartbeats).
-  std::vector<uint8_t> read_pdu() {
-    for (;;) {
-      uint8_t h[8];
-      asio::read(sock, asio::buffer(h));
-      const TmlHeader th = tml_parse_header(h, 1 << 24);
-      std::vector<uint8_t> body(th.length);
-      asio::read(sock, asio::buffer(body));
-      if (th.type == TmlType::pdu) return body;
-    }
-  }
-};
+using RawClient = test::RawTmlClient;
 
 }  // namespace
 

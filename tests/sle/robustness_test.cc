@@ -9,6 +9,7 @@
 #include <atomic>
 #include <thread>
 
+#include "raw_tml_client.h"
 #include "sle/credentials.h"
 #include "sle/provider.h"
 #include "sle/tml.h"
@@ -52,31 +53,15 @@ framing::Frame frame(uint32_t i) {
 }
 
 /// A hand-driven association: raw TML messages, PDUs encoded with our codec.
-struct RawAssoc {
-  asio::io_context ioc;
-  asio::ip::tcp::socket sock{ioc};
-  explicit RawAssoc(uint16_t port, uint16_t hb = 30, uint16_t df = 3) {
-    sock.connect({asio::ip::make_address("127.0.0.1"), port});
-    sock.set_option(asio::socket_base::out_of_band_inline(true));
+struct RawAssoc : test::RawTmlClient {
+  explicit RawAssoc(uint16_t port, uint16_t hb = 30, uint16_t df = 3) : RawTmlClient(port) {
     send(tml_encode_context({1, hb, df}));
   }
-  void send(const std::vector<uint8_t>& b) { asio::write(sock, asio::buffer(b)); }
-  void send_pdu(const std::vector<uint8_t>& pdu) {
-    std::vector<uint8_t> m(8);
-    tml_put_header(m.data(), TmlType::pdu, static_cast<uint32_t>(pdu.size()));
-    m.insert(m.end(), pdu.begin(), pdu.end());
-    send(m);
-  }
+  using RawTmlClient::send;
   void send(const Pdu& p) { send_pdu(encode_pdu(p, ServiceType::rtn_all_frames, 5)); }
   Pdu read() {
-    for (;;) {
-      uint8_t h[8];
-      asio::read(sock, asio::buffer(h));
-      const TmlHeader th = tml_parse_header(h, 1 << 24);
-      std::vector<uint8_t> body(th.length);
-      asio::read(sock, asio::buffer(body));
-      if (th.type == TmlType::pdu) return decode_pdu(body.data(), body.size(), ServiceType::rtn_all_frames, 5);
-    }
+    const std::vector<uint8_t> body = read_pdu();
+    return decode_pdu(body.data(), body.size(), ServiceType::rtn_all_frames, 5);
   }
   void bind(const char* sii) {
     BindInvocation b;
@@ -96,16 +81,7 @@ struct RawAssoc {
   }
   /// Reads until the provider closes; returns the last octet (the PEER-ABORT diagnostic) or -1.
   int read_abort() {
-    timeval tv{5, 0};
-    setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::vector<uint8_t> all;
-    uint8_t buf[65536];
-    for (;;) {
-      boost::system::error_code ec;
-      const size_t n = sock.read_some(asio::buffer(buf), ec);
-      all.insert(all.end(), buf, buf + n);
-      if (ec) break;
-    }
+    const std::vector<uint8_t> all = read_to_end();
     // Whole TML messages, then the lone urgent octet.
     std::vector<uint8_t> rest;
     tml_split(all.data(), all.size(), &rest, 1 << 24);
