@@ -78,25 +78,13 @@ double FrontEnd::output_rate_hz() const {
 }
 
 double FrontEnd::current_shift_hz() const {
-  const auto& tab = cfg_.doppler_table;
-  if (!tab.empty()) {
-    if (t_ <= tab.front().first) return tab.front().second;
-    if (t_ >= tab.back().first) return tab.back().second;
-    const auto it = std::upper_bound(tab.begin(), tab.end(), t_,
-                                     [](double t, const std::pair<double, double>& p) { return t < p.first; });
-    const auto& a = *(it - 1);
-    const auto& b = *it;
-    return a.second + (b.second - a.second) * (t_ - a.first) / (b.first - a.first);
-  }
-  double f = 0.0, tp = 1.0;
-  for (double c : cfg_.doppler_poly_hz) {
-    f += c * tp;
-    tp *= t_;
-  }
-  return f;
+  size_t pos = table_pos_;
+  return prediction_at(t_, pos);
 }
 
-double FrontEnd::shift_at(double t) {
+double FrontEnd::shift_at(double t) { return prediction_at(t, table_pos_); }
+
+double FrontEnd::prediction_at(double t, size_t& pos) const {
   const auto& tab = cfg_.doppler_table;
   if (tab.empty()) {
     double f = 0.0, tp = 1.0;
@@ -106,12 +94,13 @@ double FrontEnd::shift_at(double t) {
     }
     return f;
   }
-  // Time only moves forward between resets: walk the segment index instead of searching.
-  while (table_pos_ + 1 < tab.size() && t >= tab[table_pos_ + 1].first) ++table_pos_;
+  // Time moves forward between resets: walk the segment index from where it was.
+  while (pos > 0 && t < tab[pos].first) --pos;
+  while (pos + 1 < tab.size() && t >= tab[pos + 1].first) ++pos;
   if (t <= tab.front().first) return tab.front().second;
-  if (table_pos_ + 1 >= tab.size()) return tab.back().second;
-  const auto& a = tab[table_pos_];
-  const auto& b = tab[table_pos_ + 1];
+  if (pos + 1 >= tab.size()) return tab.back().second;
+  const auto& a = tab[pos];
+  const auto& b = tab[pos + 1];
   return a.second + (b.second - a.second) * (t - a.first) / (b.first - a.first);
 }
 

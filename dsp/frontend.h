@@ -72,6 +72,8 @@ class FrontEnd {
   double t_ = 0.0;  // prediction time of the current update block (s)
   size_t table_pos_ = 0;  // doppler_table segment that contains t_ (times only increase)
   double shift_at(double t);
+  /// Predicted Doppler (Hz) at prediction time t; `pos` is the table segment hint it updates.
+  double prediction_at(double t, size_t& pos) const;
 };
 
 }  // namespace groundlink::dsp

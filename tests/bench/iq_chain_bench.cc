@@ -47,16 +47,8 @@ const Pass& pass(unsigned sps) {
   static Pass cache[9];
   Pass& p = cache[sps];
   if (!p.iq.empty()) return p;
-  framing::FrameGeneratorConfig gc;
-  gc.length = kFrameLen;
-  gc.seed = 11;
-  framing::FrameGenerator gen(gc);
-  framing::CaduEncoderConfig ec;
-  dsp::RsConfig rs;
-  rs.interleave = 5;
-  ec.rs = rs;
-  ec.conv = dsp::ConvCodeConfig{};
-  framing::CaduEncoder enc(ec);
+  framing::FrameGenerator gen(groundlink::test::concatenated_generator_config(11));
+  framing::CaduEncoder enc(groundlink::test::concatenated_encoder_config());
   std::vector<uint8_t> bits;
   for (size_t i = 0; i < kFrames; ++i) enc.encode(gen.next().data(), kFrameLen, bits);
   enc.finish(bits);

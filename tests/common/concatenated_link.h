@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "framing/phase_ambiguity.h"
+#include "framing/transmitter.h"
 
 namespace groundlink::test {
 
@@ -25,6 +27,22 @@ inline framing::AmbiguityResolverConfig concatenated_decoder_config(bool iq_pair
   rs.interleave = 5;
   c.frame.rs = rs;
   return rc;
+}
+
+/// The transmit side: random TM frames of that length (seeded) and their coding.
+inline framing::FrameGeneratorConfig concatenated_generator_config(uint64_t seed) {
+  framing::FrameGeneratorConfig gc;
+  gc.length = kConcatFrameLength;
+  gc.seed = seed;
+  return gc;
+}
+inline framing::CaduEncoderConfig concatenated_encoder_config() {
+  framing::CaduEncoderConfig ec;
+  dsp::RsConfig rs;
+  rs.interleave = 5;
+  ec.rs = rs;
+  ec.conv = dsp::ConvCodeConfig{};
+  return ec;
 }
 
 }  // namespace groundlink::test

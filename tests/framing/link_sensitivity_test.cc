@@ -63,16 +63,8 @@ struct LinkCount {
 };
 
 LinkCount run_pass(const LinkCase& lc) {
-  framing::FrameGeneratorConfig gc;
-  gc.length = kFrameLen;
-  gc.seed = lc.seed;
-  framing::FrameGenerator gen(gc);
-  framing::CaduEncoderConfig ec;
-  dsp::RsConfig rs;
-  rs.interleave = 5;
-  ec.rs = rs;
-  ec.conv = dsp::ConvCodeConfig{};
-  framing::CaduEncoder enc(ec);
+  framing::FrameGenerator gen(groundlink::test::concatenated_generator_config(lc.seed));
+  framing::CaduEncoder enc(groundlink::test::concatenated_encoder_config());
 
   const unsigned bps = dsp::bits_per_symbol(lc.modulation);
   const double fs = kSymbolRate * kSps;

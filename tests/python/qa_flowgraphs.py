@@ -13,21 +13,13 @@ import unittest
 
 import numpy as np
 
+from ccsds_reference import crc16_ccitt
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 GRC_DIR = os.path.join(HERE, "..", "..", "flowgraphs", "grc")
 BIN = os.environ.get("GROUNDLINK_BIN", os.path.join(HERE, "..", "..", "build", "bin"))
 FLOWGRAPHS = ["groundlink_rx_soapy", "groundlink_rx_uhd", "groundlink_replay", "groundlink_loopback"]
 FRAME = 1115
-
-
-def crc16_ccitt(data):
-    """CRC-16 of CCSDS 132.0-B-3 §4.1.6 (x^16+x^12+x^5+1, preset all ones)."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
 
 
 def read(path, mode="rb"):
