@@ -196,6 +196,7 @@ class PskDemodulator {
   float ck1_ = 0, ck2_ = 0, ck3_ = 0;       // carrier loop gains
   float theta_re_ = 1, theta_im_ = 0;       // exp(-j theta)
   float omega_ = 0, omega_rate_ = 0;        // rad/symbol, rad/symbol^2
+  float e_t_pend_ = 0, dth_pend_ = 0;       // detector outputs applied at the next symbol
   float sym_power_ = 1;                     // smoothed |y_on|^2
   float prev_on_re_ = 0, prev_on_im_ = 0;   // previous on-time sample (raw, normalised)
   float prev_mid_im_ = 0;                   // previous mid sample Q (derotated), OQPSK
