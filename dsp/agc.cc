@@ -30,7 +30,7 @@ size_t sanitize_samples(std::complex<float>* x, size_t n) {
   return bad;
 }
 
-Agc::Agc(const AgcConfig& cfg) : cfg_(cfg) { cfg_.validate(); }
+Agc::Agc(const AgcConfig& cfg) : cfg_(cfg), block_(select_agc_block(cfg.simd_cap)) { cfg_.validate(); }
 
 void Agc::reset() {
   power_ = -1.0;
@@ -55,46 +55,38 @@ void Agc::process(const std::complex<float>* in, std::complex<float>* out, size_
   }
 }
 
-float Agc::update_block(const std::complex<float>* in, std::complex<float>* out, size_t n) {
-  const float* x = reinterpret_cast<const float*>(in);
-  float* y = reinterpret_cast<float*>(out);
+void agc_block_scalar(const float* x, float* y, size_t n, float acc8[8], uint32_t* bad) {
   // Eight independent partial sums (a fixed order, so the result does not depend on the
   // machine): a single running float sum is a chain of dependent adds, one per sample, which
   // the compiler may not reorder; eight lanes vectorise and leave the adds' latency hidden.
+  // Lane l takes samples i with i % 8 == l.
   constexpr size_t kLanes = 8;
-  float acc8[kLanes] = {};
-  uint32_t bad8[kLanes] = {};
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (size_t l = 0; l < kLanes; ++l) {
-      float a = x[2 * (i + l)], b = x[2 * (i + l) + 1];
-      const float p = a * a + b * b;
-      const bool ok = p < 1e36f;  // false for NaN, Inf and float-overflowing power
-      a = ok ? a : 0.0f;
-      b = ok ? b : 0.0f;
-      bad8[l] += ok ? 0u : 1u;
-      acc8[l] += ok ? p : 0.0f;
-      y[2 * (i + l)] = a;
-      y[2 * (i + l) + 1] = b;
-    }
-  }
-  for (size_t l = 0; i < n; ++i, ++l) {
+  uint32_t nbad = 0;
+  for (size_t i = 0; i < n; ++i) {
     float a = x[2 * i], b = x[2 * i + 1];
     const float p = a * a + b * b;
-    const bool ok = p < 1e36f;
+    const bool ok = p < 1e36f;  // false for NaN, Inf and float-overflowing power
     a = ok ? a : 0.0f;
     b = ok ? b : 0.0f;
-    bad8[l] += ok ? 0u : 1u;
-    acc8[l] += ok ? p : 0.0f;
+    nbad += ok ? 0u : 1u;
+    acc8[i % kLanes] += ok ? p : 0.0f;
     y[2 * i] = a;
     y[2 * i + 1] = b;
   }
+  *bad = nbad;
+}
+
+AgcBlockFn select_agc_block(SimdLevel cap) {
+  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  return level >= static_cast<int>(SimdLevel::avx2) ? agc_block_avx2 : agc_block_scalar;
+}
+
+float Agc::update_block(const std::complex<float>* in, std::complex<float>* out, size_t n) {
+  float acc8[8] = {};
+  uint32_t bad = 0;
+  block_(reinterpret_cast<const float*>(in), reinterpret_cast<float*>(out), n, acc8, &bad);
   float acc = 0.0f;
-  size_t bad = 0;
-  for (size_t l = 0; l < kLanes; ++l) {
-    acc += acc8[l];
-    bad += bad8[l];
-  }
+  for (size_t l = 0; l < 8; ++l) acc += acc8[l];
   nonfinite_ += bad;
   const double p = static_cast<double>(acc) / static_cast<double>(n);
   power_ = power_ < 0.0 ? p : power_ + cfg_.rate * (p - power_);

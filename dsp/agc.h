@@ -5,6 +5,9 @@
 
 #include <complex>
 #include <cstddef>
+#include <cstdint>
+
+#include "dsp/cpu_features.h"
 
 namespace groundlink::dsp {
 
@@ -13,8 +16,19 @@ struct AgcConfig {
   double rate = 0.05;         ///< averaging weight of each new block power, (0, 1]
   double target_power = 1.0;  ///< output mean power, > 0
   double max_gain = 1e6;      ///< gain limit (silence / zeroed input), > 0
+  /// Widest SIMD kernel used (also capped by GROUNDLINK_SIMD); all kernels give identical output.
+  SimdLevel simd_cap = SimdLevel::avx512;
   void validate() const;
 };
+
+/// Sanitize-and-measure kernel of Agc::update_block: copies n interleaved I/Q samples x -> y
+/// with non-finite ones (or ones whose power overflows float) replaced by 0, adds each sample's
+/// power a*a + b*b (multiplies then add, no fused multiply-add) to acc8[i % 8] in sample order,
+/// and stores the replaced count in *bad. Every kernel gives bit-identical results.
+using AgcBlockFn = void (*)(const float* x, float* y, size_t n, float acc8[8], uint32_t* bad);
+void agc_block_scalar(const float* x, float* y, size_t n, float acc8[8], uint32_t* bad);
+void agc_block_avx2(const float* x, float* y, size_t n, float acc8[8], uint32_t* bad);
+AgcBlockFn select_agc_block(SimdLevel cap = SimdLevel::avx512);
 
 class Agc {
  public:
@@ -32,6 +46,7 @@ class Agc {
 
  private:
   AgcConfig cfg_;
+  AgcBlockFn block_;
   double power_ = -1.0;  // < 0: no estimate yet
   double gain_ = 1.0;
   uint64_t nonfinite_ = 0;

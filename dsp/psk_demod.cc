@@ -87,7 +87,11 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
       bits_(bits_per_symbol(cfg.modulation)),
       bank_(cfg.samples_per_symbol, cfg.rolloff, cfg.filter_span_symbols, cfg.filter_phases),
       dot_(select_dot_iq_dup(cfg.simd_cap)),
-      agc_(AgcConfig{}),
+      agc_([&cfg] {
+        AgcConfig a;
+        a.simd_cap = cfg.simd_cap;
+        return a;
+      }()),
       nco_(256),
       snr_(1.0 / 8192.0) {
   const unsigned sps = cfg_.samples_per_symbol;

@@ -38,6 +38,35 @@ TEST(DemodRrc, Avx2DotBitExactWithScalar) {
   }
 }
 
+TEST(DemodRrc, Avx2AgcKernelBitExactWithScalarIncludingNonFiniteSamples) {
+  if (cpu_simd_level() < SimdLevel::avx2) GTEST_SKIP() << "no AVX2";
+  std::mt19937 rng(17);
+  std::normal_distribution<float> g(0.0f, 3.0f);
+  std::vector<float> x(2 * 1000);
+  for (auto& v : x) v = g(rng);
+  // Non-finite and power-overflowing samples in both the vector body and the tail.
+  x[6] = std::numeric_limits<float>::quiet_NaN();
+  x[41] = std::numeric_limits<float>::infinity();
+  x[100] = 2e18f;  // finite, but its square overflows float
+  x[2 * 997 + 1] = -std::numeric_limits<float>::infinity();
+  for (size_t n : {0u, 1u, 7u, 8u, 9u, 64u, 333u, 1000u}) {
+    std::vector<float> ya(2 * n), yb(2 * n);
+    float acc_a[8] = {}, acc_b[8] = {};
+    uint32_t bad_a = 0, bad_b = 0;
+    agc_block_scalar(x.data(), ya.data(), n, acc_a, &bad_a);
+    agc_block_avx2(x.data(), yb.data(), n, acc_b, &bad_b);
+    EXPECT_EQ(bad_a, bad_b) << n;
+    EXPECT_EQ(std::memcmp(acc_a, acc_b, sizeof acc_a), 0) << n;
+    EXPECT_EQ(std::memcmp(ya.data(), yb.data(), ya.size() * sizeof(float)), 0) << n;
+    for (float v : ya) ASSERT_TRUE(std::isfinite(v));
+  }
+  float acc[8] = {};
+  uint32_t bad = 0;
+  std::vector<float> y(2 * 1000);
+  agc_block_avx2(x.data(), y.data(), 1000, acc, &bad);
+  EXPECT_EQ(bad, 4u);
+}
+
 TEST(DemodRrc, DemodulatorOutputIdenticalWithScalarAndAvx2Kernels) {
   if (cpu_simd_level() < SimdLevel::avx2) GTEST_SKIP() << "no AVX2";
   LinkSetup s = LinkSetup{};
