@@ -123,6 +123,11 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
   double mid = 0.0;
   for (int m = -64; m <= 64; ++m) mid += std::pow(raised_cosine(m + 0.5, cfg_.rolloff), 2);
   ted_contrast_ = (1.0 - mid) / (1.0 + mid);
+  {
+    const double a = 1.0 / 512.0;  // lock detector averaging per symbol
+    for (unsigned j = 0; j < kBlock; ++j) blk_w_[j] = static_cast<float>(a * std::pow(1.0 - a, kBlock - 1 - j));
+    blk_decay_ = static_cast<float>(std::pow(1.0 - a, kBlock));
+  }
 
   // Second-order loop gains per update (Gardner, "Phaselock Techniques"; the standard
   // bilinear mapping of a PI filter): theta = BnT / (zeta + 1/(4 zeta)).
@@ -188,6 +193,7 @@ void PskDemodulator::reset_loops() {
   have_prev_i_ = false;
   prev_i_out_ = 0.0f;
   lock_c_ = lock_den_ = lock_on_ = lock_mid_ = 0.0f;
+  blk_nsoft_ = blk_emitted_ = 0;
   snr_.reset();
   soft_k_ = 40.0f;
   llr_per_soft_ = 0.0;
@@ -439,6 +445,50 @@ void PskDemodulator::handover_frequency() {
   omega_ = 0.0f;
 }
 
+size_t PskDemodulator::emit_softs(size_t from, size_t to, float k, soft_t* out) const {
+  // Element-wise and branch-free, so it vectorises (and every build rounds alike).
+  for (size_t i = from; i < to; ++i) out[i - from] = to_soft(k * blk_soft_[i]);
+  return to - from;
+}
+
+void PskDemodulator::block_statistics(bool bpsk) {
+  // The per-symbol exponential averages avg += a (x - avg), a = 1/512, taken over a whole
+  // block at once: avg <- (1-a)^32 avg + sum_j a (1-a)^(31-j) x_j (weights from the
+  // constructor), in eight independent lanes so the sums vectorise.
+  constexpr unsigned L = 8;
+  float sc[L] = {}, sd[L] = {}, so[L] = {}, sm[L] = {};
+  float p2[kBlock];
+  for (unsigned j0 = 0; j0 < kBlock; j0 += L) {
+    for (unsigned l = 0; l < L; ++l) {
+      const unsigned j = j0 + l;
+      const float zr2 = blk_zr_[j] * blk_zr_[j], zi2 = blk_zi_[j] * blk_zi_[j];
+      const float p = zr2 + zi2;
+      // BPSK: E[Re z^2] / E[|z|^2] -> S / (S + N); QPSK: E[-Re z^4] / E[|z|^4] ->
+      // S^2 / (S^2 + 4 S N + 2 N^2) when locked, 0 when the phase rotates.
+      const float q = zr2 - zi2;
+      const float cnum = bpsk ? q : -(q * q - 4.0f * zr2 * zi2);
+      const float w = blk_w_[j];
+      sc[l] += w * cnum;
+      sd[l] += w * (bpsk ? p : p * p);
+      so[l] += w * p;  // on-time energy (the symbol's own |z|^2)
+      sm[l] += w * blk_mid_[j];
+      p2[j] = p;
+    }
+  }
+  float c = 0, d = 0, o = 0, m = 0;
+  for (unsigned l = 0; l < L; ++l) {
+    c += sc[l];
+    d += sd[l];
+    o += so[l];
+    m += sm[l];
+  }
+  lock_c_ = blk_decay_ * lock_c_ + c;
+  lock_den_ = blk_decay_ * lock_den_ + d;
+  lock_on_ = blk_decay_ * lock_on_ + o;
+  lock_mid_ = blk_decay_ * lock_mid_ + m;
+  snr_.update_block(p2, kBlock);
+}
+
 size_t PskDemodulator::run_symbols(soft_t* out) {
   const unsigned half = bank_.half();
   const unsigned P = cfg_.filter_phases;
@@ -451,7 +501,6 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   const double pmin = nominal * (1.0 - cfg_.max_clock_offset);
   const double pmax = nominal * (1.0 + cfg_.max_clock_offset);
   constexpr float kR = 0.70710678f;
-  const float lock_a = 1.0f / 512.0f;
   // Loop gains divided by the detectors' SNR-dependent slopes (updated every 32 symbols).
   float tk1 = tk1_ / kd_t_, tk2 = tk2_ / kd_t_;
   float ck1 = ck1_ / kd_c_, ck2 = ck2_ / kd_c_, ck3 = ck3_ / kd_c_;
@@ -465,11 +514,21 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   float prev_on_re = prev_on_re_, prev_on_im = prev_on_im_, prev_mid_im = prev_mid_im_;
   float prev_i_out = prev_i_out_;
   bool have_prev_i = have_prev_i_;
-  float lock_num = lock_c_, lock_den = lock_den_, lock_on = lock_on_, lock_mid = lock_mid_;
   float soft_k = soft_k_;
   float e_t_pend = e_t_pend_, dth_pend = dth_pend_;
   uint64_t track = track_symbols_;
-  M2M4Estimator snr = snr_;
+  const M2M4Estimator& snr = snr_;
+  // Softs of the current 32-symbol block wait as floats in blk_soft_ and leave (scaled and
+  // rounded in one vectorised pass) when the block completes or the call ends.
+  size_t nsoft = blk_nsoft_;
+  float* const bsoft = blk_soft_;
+  float* const bzr = blk_zr_;
+  float* const bzi = blk_zi_;
+  float* const bmid = blk_mid_;
+  auto emit = [&]() {
+    produced += emit_softs(blk_emitted_, nsoft, soft_k, out + produced);
+    blk_emitted_ = nsoft;
+  };
   bool restart = false;
   float g = sym_power > 0.0f ? 1.0f / std::sqrt(sym_power) : 1.0f;
 
@@ -483,10 +542,34 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     dot(x + 2 * (i - half), bank_.phase(p), stride, y);
   };
 
-  while (static_cast<size_t>(t) + 2 + half < fill_) {
-    float ym[2], yo[2];
-    filter_at(t - 0.5 * period, ym);
-    filter_at(t, yo);
+  // Software-pipelined: the next symbol's instants depend only on detector outputs already
+  // known (applied one symbol late, below), so its matched filter runs before this symbol's
+  // loop arithmetic and the two overlap in the core.
+  auto fits = [&](double tt) { return static_cast<size_t>(tt) + 2 + half < fill_; };
+  float ym_next[2] = {0.0f, 0.0f}, yo_next[2] = {0.0f, 0.0f};
+  bool more = fits(t);
+  if (more) {
+    filter_at(t - 0.5 * period, ym_next);
+    filter_at(t, yo_next);
+  }
+  while (more) {
+    const float ym[2] = {ym_next[0], ym_next[1]}, yo[2] = {yo_next[0], yo_next[1]};
+    // Both loops apply each detector output one symbol late: the next symbol's filter instants
+    // and carrier phasor then depend only on errors already known, so the long detector
+    // computation of this symbol overlaps the next symbol's filtering instead of serialising
+    // every symbol. One symbol of extra loop delay is a phase lag of wn*T (< 0.1 rad at the
+    // widest allowed bandwidths, ~0.005 rad at the defaults).
+    // Timing loop (per symbol): period integrates the error, position takes the PI sum.
+    period -= tk2 * e_t_pend;
+    period = std::min(pmax, std::max(pmin, period));
+    // The step stays within half a period of the period: a burst of garbage (a file that is not
+    // IQ, an ADC overload) cannot throw the sampling instant backwards or far ahead.
+    t += std::min(1.5 * period, std::max(0.5 * period, period - tk1 * e_t_pend));
+    more = fits(t);
+    if (more) {
+      filter_at(t - 0.5 * period, ym_next);
+      filter_at(t, yo_next);
+    }
 
     // Symbol-rate AGC: unit mean on-time power keeps detector gains (and so the loop
     // bandwidths) independent of the input level. g lags one symbol to stay off the timing
@@ -506,14 +589,13 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     // The gain moves slowly once settled: refresh it every 16 symbols (a divide and a sqrt).
     if (track < 256 || (track & 15) == 0) g = 1.0f / std::sqrt(std::max(sym_power, 1e-30f));
 
-    float e_t, e_c, zr, zi, on_e, mid_e;
+    float e_t, e_c, zr, zi, mid_e;
     if (!oqpsk) {
       // Gardner: Re{(y_k - y_{k-1}) y*_{k-1/2}}, positive when sampling late.
       e_t = (onr - prev_on_re) * mdr + (oni - prev_on_im) * mdi;
       zr = onr;
       zi = oni;
       e_c = bpsk ? sgn(zr) * zi : kR * (sgn(zr) * zi - sgn(zi) * zr);
-      on_e = onr * onr + oni * oni;
       mid_e = mdr * mdr + mdi * mdi;
     } else {
       // OQPSK: I symbols at on-time, Q symbols at mid-symbol instants; each channel's Gardner
@@ -522,24 +604,12 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
       zr = onr;
       zi = mdi;
       e_c = kR * (sgn(onr) * oni - sgn(mdi) * mdr);
-      on_e = onr * onr + mdi * mdi;
       mid_e = oni * oni + mdr * mdr;
       prev_mid_im = mdi;
     }
     prev_on_re = onr;
     prev_on_im = oni;
 
-    // Both loops apply each detector output one symbol late: the next symbol's filter instants
-    // and carrier phasor then depend only on errors already known, so the long detector
-    // computation of this symbol overlaps the next symbol's filtering instead of serialising
-    // every symbol. One symbol of extra loop delay is a phase lag of wn*T (< 0.1 rad at the
-    // widest allowed bandwidths, ~0.005 rad at the defaults).
-    // Timing loop (per symbol): period integrates the error, position takes the PI sum.
-    period -= tk2 * e_t_pend;
-    period = std::min(pmax, std::max(pmin, period));
-    // The step stays within half a period of the period: a burst of garbage (a file that is not
-    // IQ, an ADC overload) cannot throw the sampling instant backwards or far ahead.
-    t += std::min(1.5 * period, std::max(0.5 * period, period - tk1 * e_t_pend));
     e_t_pend = e_t;
 
     // Carrier loop: theta += omega + k1 e, omega += k2 e (+ ramp term for 3rd order).
@@ -559,30 +629,24 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     omega += ck2 * e_c + omega_rate;
     dth_pend = omega + ck1 * e_c;
 
-    // Lock detectors: averaged cos(M phi) numerator / denominator, on-time vs mid energy.
-    const float zr2 = zr * zr, zi2 = zi * zi, p2 = zr2 + zi2;
-    // BPSK: E[Re z^2] / E[|z|^2] -> S / (S + N); QPSK: E[-Re z^4] / E[|z|^4] ->
-    // S^2 / (S^2 + 4 S N + 2 N^2) when locked, 0 when the phase rotates.
-    const float cnum = bpsk ? zr2 - zi2 : -((zr2 - zi2) * (zr2 - zi2) - 4.0f * zr2 * zi2);
-    lock_num += lock_a * (cnum - lock_num);
-    lock_den += lock_a * ((bpsk ? p2 : p2 * p2) - lock_den);
-    lock_on += lock_a * (on_e - lock_on);
-    lock_mid += lock_a * (mid_e - lock_mid);
-    snr.update({zr, zi});
-
-    // Soft symbols.
+    // Statistics (lock detectors, Es/N0) and soft scaling run once per block, vectorised,
+    // over what this loop stores: they feed nothing back within the block.
+    const unsigned j = static_cast<unsigned>(track & 31);
+    bzr[j] = zr;
+    bzi[j] = zi;
+    bmid[j] = mid_e;
     if (bpsk) {
-      out[produced++] = to_soft(soft_k * zr);
+      bsoft[nsoft++] = zr;
     } else if (!oqpsk) {
-      out[produced] = to_soft(soft_k * zr);
-      out[produced + 1] = to_soft(soft_k * zi);
-      produced += 2;
+      bsoft[nsoft] = zr;
+      bsoft[nsoft + 1] = zi;
+      nsoft += 2;
     } else {
       // The Q of the symbol whose I was the previous on-time sample arrives now.
       if (have_prev_i) {
-        out[produced] = to_soft(soft_k * prev_i_out);
-        out[produced + 1] = to_soft(soft_k * mdi);
-        produced += 2;
+        bsoft[nsoft] = prev_i_out;
+        bsoft[nsoft + 1] = mdi;
+        nsoft += 2;
       }
       prev_i_out = onr;
       have_prev_i = true;
@@ -590,6 +654,10 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     ++track;
 
     if ((track & 31) == 0) {
+      emit();
+      nsoft = 0;
+      blk_emitted_ = 0;
+      block_statistics(bpsk);
       // Slow bookkeeping every 32 symbols: soft scale, lock flags, re-acquisition.
       if (snr.count() >= 64) {
         const double S = snr.signal(), N = std::max(snr.noise(), 1e-12);
@@ -623,7 +691,7 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
         const double d = bpsk ? S + N : S * S + 4.0 * S * N + 2.0 * N * N;
         expect = d > 0.0 ? static_cast<float>((bpsk ? S : S * S) / d) : 1.0f;
       }
-      const float cm = lock_den > 0.0f ? lock_num / lock_den : 0.0f;
+      const float cm = lock_den_ > 0.0f ? lock_c_ / lock_den_ : 0.0f;
       const bool was_locked = status_.carrier_lock;
       // Declared only after the loop has had ~1/Bn symbols to settle the averages.
       // With the signal gone the metric only fluctuates around 0 (std ~0.03-0.05 over this
@@ -632,7 +700,7 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
       status_.carrier_lock =
           signal && (was_locked ? cm > 0.3f * expect
                                 : (track >= 512 && cm > 0.6f * expect && cm > 0.05f));
-      const float tm = (lock_on - lock_mid) / std::max(lock_on + lock_mid, 1e-30f);
+      const float tm = (lock_on_ - lock_mid_) / std::max(lock_on_ + lock_mid_, 1e-30f);
       status_.timing_lock =
           status_.timing_lock ? tm > 0.2f * ted_contrast_ : tm > 0.35f * ted_contrast_;
       if (status_.carrier_lock && !was_locked && status_.lock_symbol == 0)
@@ -650,6 +718,8 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     }
   }
 
+  if (!restart) emit();
+  blk_nsoft_ = nsoft;
   total_symbols_ += track - track_symbols_;
   status_.symbols += track - track_symbols_;
   if (restart) {
@@ -670,15 +740,10 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   prev_mid_im_ = prev_mid_im;
   prev_i_out_ = prev_i_out;
   have_prev_i_ = have_prev_i;
-  lock_c_ = lock_num;
-  lock_den_ = lock_den;
-  lock_on_ = lock_on;
-  lock_mid_ = lock_mid;
   soft_k_ = soft_k;
   e_t_pend_ = e_t_pend;
   dth_pend_ = dth_pend;
   track_symbols_ = track;
-  snr_ = snr;
   // A non-finite loop state (e.g. from an overflow) would never recover: start over.
   if (!std::isfinite(omega_) || !std::isfinite(period_) || !std::isfinite(t_) ||
       !std::isfinite(theta_re_) || !std::isfinite(sym_power_)) {

@@ -149,6 +149,9 @@ class PskDemodulator {
   size_t process_chunk(const std::complex<float>* in, size_t m, soft_t* out);
   void run_acquisition();
   size_t run_symbols(soft_t* out);
+  static constexpr unsigned kBlock = 32;  // symbols per statistics / bookkeeping block
+  size_t emit_softs(size_t from, size_t to, float k, soft_t* out) const;
+  void block_statistics(bool bpsk);
   void reset_loops();
   void handover_frequency();
 
@@ -203,6 +206,13 @@ class PskDemodulator {
   float prev_i_out_ = 0;                    // OQPSK: I waiting for its Q
   bool have_prev_i_ = false;
   float lock_c_ = 0, lock_den_ = 0, lock_on_ = 0, lock_mid_ = 0;  // lock_c_: cos(M phi) numerator
+  // The current block: derotated symbols (on-time I, and Q at its own instant), mid-symbol
+  // energies, and the softs (floats, not yet scaled) still to be written out.
+  float blk_zr_[kBlock] = {}, blk_zi_[kBlock] = {}, blk_mid_[kBlock] = {};
+  float blk_soft_[2 * kBlock] = {};
+  size_t blk_nsoft_ = 0, blk_emitted_ = 0;
+  float blk_w_[kBlock] = {};  // exponential-average weights of a block's symbols
+  float blk_decay_ = 1.0f;
   double ted_contrast_ = 0;                 // noiseless timing contrast for the lock threshold
   float soft_k_ = 40.0f;
   double llr_per_soft_ = 0.0;
