@@ -87,6 +87,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
       bits_(bits_per_symbol(cfg.modulation)),
       bank_(cfg.samples_per_symbol, cfg.rolloff, cfg.filter_span_symbols, cfg.filter_phases),
       dot_(select_dot_iq_dup(cfg.simd_cap)),
+      dot2_(select_dot2_iq_dup(cfg.simd_cap)),
       agc_([&cfg] {
         AgcConfig a;
         a.simd_cap = cfg.simd_cap;
@@ -494,7 +495,7 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   const unsigned P = cfg_.filter_phases;
   const float* x = buf_.data();
   const size_t stride = bank_.stride();
-  const DotIqDupFn dot = dot_;
+  const Dot2IqDupFn dot2 = dot2_;
   const bool oqpsk = cfg_.modulation == PskModulation::oqpsk;
   const bool bpsk = cfg_.modulation == PskModulation::bpsk;
   const double nominal = cfg_.samples_per_symbol;
@@ -508,7 +509,13 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
 
   // Loop state in locals: stores through the int8 output pointer may alias any member, which
   // would otherwise force a reload of every state variable per symbol.
-  double t = t_, period = period_;
+  // The sampling instant in 32.32 fixed point (samples): the step to the next symbol is one
+  // integer add, and the sample index and polyphase branch are a shift and a multiply, which
+  // keeps the float <-> integer conversions off the timing recursion. 2^-32 samples of
+  // resolution is far below the loop's jitter.
+  constexpr double kQ = 4294967296.0;
+  int64_t tq = static_cast<int64_t>(std::llround(t_ * kQ));
+  double period = period_;
   float th_re = theta_re_, th_im = theta_im_, omega = omega_, omega_rate = omega_rate_;
   float sym_power = sym_power_;
   float prev_on_re = prev_on_re_, prev_on_im = prev_on_im_, prev_mid_im = prev_mid_im_;
@@ -532,26 +539,39 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
   bool restart = false;
   float g = sym_power > 0.0f ? 1.0f / std::sqrt(sym_power) : 1.0f;
 
-  auto filter_at = [&](double tt, float y[2]) {
-    size_t i = static_cast<size_t>(tt);
-    unsigned p = static_cast<unsigned>((tt - static_cast<double>(i)) * P + 0.5);
+  // Interleaved samples and polyphase taps of the filter output at instant tt (fixed point):
+  // branch round(frac * P), carried into the next sample when it rounds up to P.
+  auto filter_args = [&](int64_t tt, const float** xs, const float** taps) {
+    const uint64_t u = static_cast<uint64_t>(tt);
+    size_t i = static_cast<size_t>(u >> 32);
+    unsigned p = static_cast<unsigned>(((u & 0xffffffffu) * P + 0x80000000u) >> 32);
     if (p >= P) {
       p -= P;
       ++i;
     }
-    dot(x + 2 * (i - half), bank_.phase(p), stride, y);
+    *xs = x + 2 * (i - half);
+    *taps = bank_.phase(p);
+  };
+  // Matched-filter outputs at the mid-symbol instant before tt and at tt, in one call.
+  auto filter_pair = [&](int64_t tt, double per, float ym[2], float yo[2]) {
+    const float *xm, *tm, *xo, *to;
+    filter_args(tt - static_cast<int64_t>(per * (0.5 * kQ)), &xm, &tm);
+    filter_args(tt, &xo, &to);
+    float y4[4];
+    dot2(xm, tm, xo, to, stride, y4);
+    ym[0] = y4[0];
+    ym[1] = y4[1];
+    yo[0] = y4[2];
+    yo[1] = y4[3];
   };
 
   // Software-pipelined: the next symbol's instants depend only on detector outputs already
   // known (applied one symbol late, below), so its matched filter runs before this symbol's
   // loop arithmetic and the two overlap in the core.
-  auto fits = [&](double tt) { return static_cast<size_t>(tt) + 2 + half < fill_; };
+  auto fits = [&](int64_t tt) { return static_cast<size_t>(static_cast<uint64_t>(tt) >> 32) + 2 + half < fill_; };
   float ym_next[2] = {0.0f, 0.0f}, yo_next[2] = {0.0f, 0.0f};
-  bool more = fits(t);
-  if (more) {
-    filter_at(t - 0.5 * period, ym_next);
-    filter_at(t, yo_next);
-  }
+  bool more = fits(tq);
+  if (more) filter_pair(tq, period, ym_next, yo_next);
   while (more) {
     const float ym[2] = {ym_next[0], ym_next[1]}, yo[2] = {yo_next[0], yo_next[1]};
     // Both loops apply each detector output one symbol late: the next symbol's filter instants
@@ -564,12 +584,9 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     period = std::min(pmax, std::max(pmin, period));
     // The step stays within half a period of the period: a burst of garbage (a file that is not
     // IQ, an ADC overload) cannot throw the sampling instant backwards or far ahead.
-    t += std::min(1.5 * period, std::max(0.5 * period, period - tk1 * e_t_pend));
-    more = fits(t);
-    if (more) {
-      filter_at(t - 0.5 * period, ym_next);
-      filter_at(t, yo_next);
-    }
+    tq += static_cast<int64_t>(kQ * std::min(1.5 * period, std::max(0.5 * period, period - tk1 * e_t_pend)));
+    more = fits(tq);
+    if (more) filter_pair(tq, period, ym_next, yo_next);
 
     // Symbol-rate AGC: unit mean on-time power keeps detector gains (and so the loop
     // bandwidths) independent of the input level. g lags one symbol to stay off the timing
@@ -728,7 +745,7 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
     reset_loops();
     return produced;
   }
-  t_ = t;
+  t_ = static_cast<double>(tq) / kQ;
   period_ = period;
   theta_re_ = th_re;
   theta_im_ = th_im;

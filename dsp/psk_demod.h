@@ -160,6 +160,7 @@ class PskDemodulator {
   unsigned bits_;
   PolyphaseRrcBank bank_;
   DotIqDupFn dot_;
+  Dot2IqDupFn dot2_;
   Agc agc_;
   Nco nco_;
   M2M4Estimator snr_;

@@ -87,6 +87,19 @@ void dot_iq_dup_scalar(const float* x, const float* taps, size_t nfloats, float 
   out[1] = (acc[1] + acc[5]) + (acc[3] + acc[7]);
 }
 
+void dot2_iq_dup_scalar(const float* xa, const float* ta, const float* xb, const float* tb,
+                        size_t nfloats, float out[4]) {
+  dot_iq_dup_scalar(xa, ta, nfloats, out);
+  dot_iq_dup_scalar(xb, tb, nfloats, out + 2);
+}
+
+Dot2IqDupFn select_dot2_iq_dup(SimdLevel cap) {
+  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  if (level >= static_cast<int>(SimdLevel::avx2))
+    return dot2_iq_dup_avx2;
+  return dot2_iq_dup_scalar;
+}
+
 DotIqDupFn select_dot_iq_dup(SimdLevel cap) {
   const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
   if (level >= static_cast<int>(SimdLevel::avx2))

@@ -57,4 +57,14 @@ using DotIqDupFn = void (*)(const float*, const float*, size_t, float[2]);
 /// The widest kernel allowed by default_simd_level() and `cap`.
 DotIqDupFn select_dot_iq_dup(SimdLevel cap = SimdLevel::avx512);
 
+/// Two dot products in one call (the demodulator's mid-symbol and on-time filter outputs):
+/// out[0..1] = dot(xa, ta), out[2..3] = dot(xb, tb), each bit-identical to dot_iq_dup_scalar.
+/// One call and one shared reduction instead of two.
+void dot2_iq_dup_scalar(const float* xa, const float* ta, const float* xb, const float* tb,
+                        size_t nfloats, float out[4]);
+void dot2_iq_dup_avx2(const float* xa, const float* ta, const float* xb, const float* tb,
+                      size_t nfloats, float out[4]);
+using Dot2IqDupFn = void (*)(const float*, const float*, const float*, const float*, size_t, float[4]);
+Dot2IqDupFn select_dot2_iq_dup(SimdLevel cap = SimdLevel::avx512);
+
 }  // namespace groundlink::dsp

@@ -34,6 +34,13 @@ TEST(DemodRrc, Avx2DotBitExactWithScalar) {
       dot_iq_dup_scalar(x.data() + off, bank.phase(p), bank.stride(), a);
       dot_iq_dup_avx2(x.data() + off, bank.phase(p), bank.stride(), b);
       ASSERT_EQ(std::memcmp(a, b, sizeof a), 0) << "phase " << p << " offset " << off;
+      // The fused pair kernel gives the same two results.
+      float c[4];
+      const unsigned q = (p * 7 + 3) % bank.phases();
+      dot2_iq_dup_avx2(x.data() + off, bank.phase(p), x.data() + 256 - off, bank.phase(q), bank.stride(), c);
+      dot_iq_dup_scalar(x.data() + 256 - off, bank.phase(q), bank.stride(), b);
+      ASSERT_EQ(std::memcmp(a, c, sizeof a), 0) << "pair, phase " << p << " offset " << off;
+      ASSERT_EQ(std::memcmp(b, c + 2, sizeof b), 0) << "pair, phase " << q << " offset " << off;
     }
   }
 }
