@@ -6,6 +6,7 @@
 #include <groundlink/psk_demod.h>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -34,6 +35,18 @@ gd::PskDemodConfig to_demod_config(const psk_demod_config& c) {
   return k;
 }
 
+gd::ParallelDemodConfig to_parallel_config(const psk_demod_config& c) {
+  if (c.threads < 1 || c.threads > 16)
+    throw std::invalid_argument("threads " + std::to_string(c.threads) + ": allowed 1..16");
+  if (c.segment_samples <= 0)
+    throw std::invalid_argument("segment_samples " + std::to_string(c.segment_samples) + ": must be > 0");
+  gd::ParallelDemodConfig p;
+  p.threads = static_cast<unsigned>(c.threads);
+  p.segment_samples = static_cast<size_t>(c.segment_samples);
+  p.validate(to_demod_config(c));
+  return p;
+}
+
 class psk_demod_impl : public psk_demod {
  public:
   explicit psk_demod_impl(const psk_demod_config& cfg)
@@ -47,6 +60,10 @@ class psk_demod_impl : public psk_demod {
       throw std::invalid_argument("sample_tag_scale must be > 0 and sample_tag_offset finite");
     d_tag_scale = cfg.sample_tag_scale;
     d_tag_offset = cfg.sample_tag_offset;
+    if (cfg.threads != 1) {
+      const auto pc = to_parallel_config(cfg);
+      d_par = std::make_unique<gd::ParallelPskDemodulator>(to_demod_config(cfg), pc);
+    }
     message_port_register_out(d_port_status);
     message_port_register_out(d_port_lock);
     message_port_register_out(d_port_ebn0);
@@ -63,7 +80,9 @@ class psk_demod_impl : public psk_demod {
   }
 
   void forecast(int noutput_items, gr_vector_int& ninput_items_required) override {
-    ninput_items_required[0] = d_fifo.empty() ? std::max(1, noutput_items * d_sps / d_bits / 2) : 0;
+    // Output still to come without more input: the FIFO, or (parallel) the last segments.
+    const bool pending = !d_fifo.empty() || (d_par && d_eos_pending);
+    ninput_items_required[0] = pending ? 0 : std::max(1, noutput_items * d_sps / d_bits / 2);
   }
 
   int general_work(int noutput_items, gr_vector_int& ninput_items, gr_vector_const_void_star& input_items,
@@ -72,7 +91,10 @@ class psk_demod_impl : public psk_demod {
     auto* out = static_cast<gd::soft_t*>(output_items[0]);
     size_t produced = d_fifo.drain(out, static_cast<size_t>(noutput_items));
     size_t n = 0;
-    if (d_fifo.empty() && ninput_items[0] > 0) {
+    if (d_par) {
+      n = work_parallel(ninput_items[0], in, produced);
+      produced += d_fifo.drain(out + produced, static_cast<size_t>(noutput_items) - produced);
+    } else if (d_fifo.empty() && ninput_items[0] > 0) {
       n = std::min<size_t>(static_cast<size_t>(ninput_items[0]), kMaxIn);
       d_tags.clear();
       get_tags_in_window(d_tags, 0, 0, n, d_eos);
@@ -103,15 +125,17 @@ class psk_demod_impl : public psk_demod {
       d_anchor_head = (d_anchor_head + 1) % d_anchors.size();
       --d_anchor_count;
     }
-    if (d_eos_pending && d_fifo.empty() && produced == 0 && noutput_items >= d_bits) {
+    const bool drained = !d_par || d_par->done();
+    if (d_eos_pending && drained && d_fifo.empty() && produced == 0 && noutput_items >= d_bits) {
       // The recording ended with nothing to demodulate (no signal found): one erased symbol
       // carries the end-of-stream tag on, so the decoder downstream still finishes.
       std::fill(out, out + d_bits, gd::soft_t{0});
       produced = static_cast<size_t>(d_bits);
     }
-    if (d_eos_pending && d_fifo.empty() && produced > 0) {
+    if (d_eos_pending && drained && d_fifo.empty() && produced > 0) {
       add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
       d_eos_pending = false;
+      if (d_par) d_par->reset();  // ready for another stream
       if (d_status_period > 0) post_status();  // the final figures of the pass
     }
     consume_each(static_cast<int>(n));
@@ -119,6 +143,33 @@ class psk_demod_impl : public psk_demod {
   }
 
  private:
+  /// The segment-parallel path: input goes to the workers (push blocks only while every
+  /// segment slot is busy), stitched output comes back into the FIFO. At the end of the stream
+  /// the last segments are waited for. Returns the input consumed.
+  size_t work_parallel(int ninput, const std::complex<float>* in, size_t produced) {
+    size_t n = 0;
+    if (!d_eos_pending && ninput > 0) {
+      n = std::min<size_t>(static_cast<size_t>(ninput), kMaxIn);
+      d_tags.clear();
+      get_tags_in_window(d_tags, 0, 0, n, d_eos);
+      if (!d_tags.empty()) n = d_tags.front().offset - nitems_read(0) + 1;
+      d_par->push(in, n);
+      if (!d_tags.empty()) {
+        d_par->finish();
+        d_eos_pending = true;
+      }
+    }
+    if (d_fifo.empty()) {
+      const uint64_t base = nitems_written(0) + produced;
+      gd::soft_t* w = d_fifo.write_ptr(kParPull);
+      const size_t k = d_eos_pending ? d_par->pull_wait(w, kParPull) : d_par->pull(w, kParPull);
+      d_fifo.commit(k);
+      for (const auto& a : d_par->anchors()) anchor(base + a.soft_index, a.sample);
+      if (k > 0 || d_eos_pending) publish_status();
+    }
+    return n;
+  }
+
   /// Queues a "gl_sample" tag for output item `offset`: the on-time instant of its symbol as a
   /// sample position of the recording (the demodulator's input position mapped back through
   /// the front-end's rate change and delay).
@@ -133,8 +184,10 @@ class psk_demod_impl : public psk_demod {
     ++d_anchor_count;
   }
 
+  gd::PskDemodStatus demod_status() const { return d_par ? d_par->status() : d_demod.status(); }
+
   void publish_status() {
-    const auto& s = d_demod.status();
+    const gd::PskDemodStatus s = demod_status();
     psk_demod_status p;
     p.acquiring = s.acquiring;
     p.carrier_lock = s.carrier_lock;
@@ -161,7 +214,7 @@ class psk_demod_impl : public psk_demod {
   /// Messages for displays: one set per status period (the GRC flowgraphs use a tenth of a
   /// second of symbols), so their allocation stays out of the per-sample work.
   void post_status() {
-    const auto& s = d_demod.status();
+    const gd::PskDemodStatus s = demod_status();
     const bool locked = s.carrier_lock && s.timing_lock;
     pmt::pmt_t d = pmt::make_dict();
     auto put = [&d](const char* k, pmt::pmt_t v) { d = pmt::dict_add(d, pmt::intern(k), v); };
@@ -180,6 +233,8 @@ class psk_demod_impl : public psk_demod {
   }
 
   gd::PskDemodulator d_demod;
+  std::unique_ptr<gd::ParallelPskDemodulator> d_par;  // threads > 1
+  static constexpr size_t kParPull = 65536;  // softs taken from the parallel demodulator per call
   int d_bits, d_sps;
   pmt::pmt_t d_eos;
   int64_t d_status_period;

@@ -39,6 +39,7 @@ gr::groundlink::psk_demod_config demod_config(const Profile& p) {
   c.acquisition_range = p.modulation.acquisition_range;
   c.code_rate = p.information_rate();
   c.sample_rate = p.modulation.symbol_rate * p.modulation.samples_per_symbol;
+  c.threads = p.modulation.demod_threads;
   return c;
 }
 

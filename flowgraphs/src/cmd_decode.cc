@@ -83,6 +83,8 @@ int cmd_decode(int argc, char** argv) {
              {"sle-timeout", "SECONDS", "with --sle-wait-start: give up waiting after this", "60"},
              {"sle-linger", "SECONDS", "with --sle: keep serving after the pass (-1: until SIGINT/SIGTERM)", "-1"},
              {"cltu-out", "FILE", "with --sle: append CLTUs accepted by FCLTU instances, one per line in hex", ""},
+             {"threads", "N", "demodulator threads, 1..16: the recording is demodulated in overlapping segments on N cores "
+                              "and stitched seamlessly (default: the profile's modulation.demod_threads)", ""},
              {"realtime", "", "pace the replay at the recording's sample rate (default: as fast as possible)", ""},
              {"doppler", "FILE", "IQ: remove the carrier's Doppler from a pass prediction (lines 'time Hz'; time in s from the start or ISO 8601 UTC)", ""},
              {"doppler-poly", "C0,C1,..", "IQ: remove the Doppler f(t) = c0 + c1 t + c2 t^2 ... (Hz, t in s from the start)", ""},
@@ -95,6 +97,12 @@ int cmd_decode(int argc, char** argv) {
     profile = load_profile(args.get("profile"));
   } catch (const ProfileError& e) {
     throw UsageError(e.what());
+  }
+
+  if (args.has("threads")) {
+    const long long n = args.get_int("threads");
+    if (n < 1 || n > 16) throw UsageError("--threads " + std::to_string(n) + ": allowed 1..16");
+    profile.modulation.demod_threads = static_cast<int>(n);
   }
 
   std::string input = args.get("input");

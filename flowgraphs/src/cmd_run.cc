@@ -39,12 +39,12 @@ bool same_profile(const Profile& a, const Profile& b) {
   const auto& sa = a.sync;
   const auto& sb = b.sync;
   return std::tie(a.name, ma.type, ma.symbol_rate, ma.rolloff, ma.samples_per_symbol, ma.carrier_loop_bw,
-                  ma.timing_loop_bw, ma.acquisition_range, a.conv.enabled, a.conv.rate, a.conv.invert_g2,
+                  ma.timing_loop_bw, ma.acquisition_range, ma.demod_threads, a.conv.enabled, a.conv.rate, a.conv.invert_g2,
                   a.randomizer, a.nrzm, a.rs.enabled, a.rs.e, a.rs.interleave, a.rs.dual_basis, a.rs.virtual_fill,
                   fa.format, fa.length, fa.asm_marker, fa.asm_bits, fa.fecf, fa.ocf, fa.scid, sa.search_errors,
                   sa.lock_errors, sa.check_frames, sa.flywheel_frames, sa.bit_slip) ==
          std::tie(b.name, mb.type, mb.symbol_rate, mb.rolloff, mb.samples_per_symbol, mb.carrier_loop_bw,
-                  mb.timing_loop_bw, mb.acquisition_range, b.conv.enabled, b.conv.rate, b.conv.invert_g2,
+                  mb.timing_loop_bw, mb.acquisition_range, mb.demod_threads, b.conv.enabled, b.conv.rate, b.conv.invert_g2,
                   b.randomizer, b.nrzm, b.rs.enabled, b.rs.e, b.rs.interleave, b.rs.dual_basis, b.rs.virtual_fill,
                   fb.format, fb.length, fb.asm_marker, fb.asm_bits, fb.fecf, fb.ocf, fb.scid, sb.search_errors,
                   sb.lock_errors, sb.check_frames, sb.flywheel_frames, sb.bit_slip);

@@ -73,6 +73,7 @@ Profile parse_profile(const std::string& yaml_text, const std::string& origin) {
   p.modulation.carrier_loop_bw = mod.num("carrier_loop_bw", p.modulation.carrier_loop_bw, 1e-5, 0.05);
   p.modulation.timing_loop_bw = mod.num("timing_loop_bw", 0.001, 1e-5, 0.02);
   p.modulation.acquisition_range = mod.num("acquisition_range", 0.02, 0.0, 0.25);
+  p.modulation.demod_threads = mod.integer("demod_threads", 1, 1, 16);
   mod.finish();
 
   Section coding = top.section("coding");

@@ -25,6 +25,9 @@ struct ModulationProfile {
   double carrier_loop_bw = 0.002;  ///< Costas loop noise bandwidth Bn*Ts (2nd order: holds lock at low Es/N0)
   double timing_loop_bw = 0.001;   ///< timing loop bandwidth, fraction of symbol rate
   double acquisition_range = 0.02; ///< coarse carrier search, +- fraction of symbol rate
+  /// Demodulator worker threads (1..16): above 1 the stream is demodulated in overlapping
+  /// segments on that many cores and stitched seamlessly (for rates one core cannot follow).
+  int demod_threads = 1;
   int bits_per_symbol() const { return type == "bpsk" ? 1 : 2; }
 };
 

@@ -21,6 +21,8 @@ void bind_psk_demod(py::module& m) {
       .def_readwrite("sample_rate", &gl::psk_demod_config::sample_rate)
       .def_readwrite("status_period_symbols", &gl::psk_demod_config::status_period_symbols)
       .def_readwrite("sample_tag_scale", &gl::psk_demod_config::sample_tag_scale)
+      .def_readwrite("threads", &gl::psk_demod_config::threads)
+      .def_readwrite("segment_samples", &gl::psk_demod_config::segment_samples)
       .def_readwrite("sample_tag_offset", &gl::psk_demod_config::sample_tag_offset);
 
   py::class_<gl::psk_demod_status>(m, "psk_demod_status")
