@@ -350,15 +350,20 @@ double ParallelPskDemodulator::sample_of(const Slot& s, size_t q) const {
 }
 
 bool ParallelPskDemodulator::find_join(const Slot& s, size_t predicted, Transform& t, double& agreement) const {
-  const size_t W = kJoinWindow;
   agreement = 0.0;
-  if (out_.size() < W) return false;
-  const soft_t* tail = out_.data() + out_.size() - W;  // last stitched softs, before J
-  const soft_t* raw = s.out.data();
   const bool qpsk = demod_cfg_.modulation == PskModulation::qpsk;
   const bool bpsk = demod_cfg_.modulation == PskModulation::bpsk;
   const long step = qpsk ? 2 : 1;
   const long range = static_cast<long>(kJoinSearchSymbols) * bits_;
+  // A segment whose acquisition took longer than planned (a second FFT search) has less output
+  // before J than the full window: compare what there is, down to kJoinMinWindow.
+  size_t W = std::min(kJoinWindow, out_.size());
+  const long before = static_cast<long>(predicted) - range;
+  W = std::min(W, before > 0 ? static_cast<size_t>(before) : size_t{0});
+  W -= W % 2;
+  if (W < kJoinMinWindow) return false;
+  const soft_t* tail = out_.data() + out_.size() - W;  // last stitched softs, before J
+  const soft_t* raw = s.out.data();
   long best = std::numeric_limits<long>::min();
   for (long m = 0; m <= range / step; ++m) {
     for (int side = 0; side < (m == 0 ? 1 : 2); ++side) {
@@ -417,13 +422,7 @@ bool ParallelPskDemodulator::find_join(const Slot& s, size_t predicted, Transfor
 
 void ParallelPskDemodulator::append_transformed(const Slot& s, size_t q0, size_t q1, const Transform& t) {
   const size_t n = q1 - q0;
-  if (out_.size() + n > out_.capacity() && read_ > 0) {
-    // Drop what was pulled, except the last kJoinWindow softs the next join compares with.
-    const size_t keep_from = std::min(read_, out_.size() - std::min(out_.size(), kJoinWindow));
-    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(keep_from));
-    out_base_ += keep_from;
-    read_ -= keep_from;
-  }
+  make_room(n);
   const size_t base = out_.size();
   const uint64_t stitched0 = out_base_ + base;
   out_.resize(base + n);  // grows beyond the reserve only while the caller does not pull
@@ -462,6 +461,22 @@ void ParallelPskDemodulator::append_transformed(const Slot& s, size_t q0, size_t
     out_anchors_.push_back({static_cast<size_t>(stitched0), sample_of(s, q0)});
 }
 
+void ParallelPskDemodulator::make_room(size_t n) {
+  if (out_.size() + n > out_.capacity() && read_ > 0) {
+    // Drop what was pulled, except the last kJoinWindow softs the next join compares with.
+    const size_t keep_from = std::min(read_, out_.size() - std::min(out_.size(), kJoinWindow));
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(keep_from));
+    out_base_ += keep_from;
+    read_ -= keep_from;
+  }
+}
+
+void ParallelPskDemodulator::append_erasures(size_t n, double sample) {
+  make_room(n);
+  out_anchors_.push_back({static_cast<size_t>(out_base_ + out_.size()), sample});
+  out_.resize(out_.size() + n, 0);
+}
+
 void ParallelPskDemodulator::stitch_segment(Slot& s) {
   const uint64_t seg = cfg_.segment_samples;
   const uint64_t j = s.segment;
@@ -471,7 +486,8 @@ void ParallelPskDemodulator::stitch_segment(Slot& s) {
   if (j > 0) {
     ++joins_;
     bool ok = false;
-    const size_t p = predict_index(s, static_cast<double>(j * seg - guard_), ok);
+    const double J = static_cast<double>(j * seg - guard_);
+    const size_t p = predict_index(s, J, ok);
     double agreement = 0.0;
     if (ok && find_join(s, p, t, agreement)) {
       joined = true;
@@ -481,6 +497,15 @@ void ParallelPskDemodulator::stitch_segment(Slot& s) {
       ++failed_joins_;
       t = Transform{};
       q0 = p;
+      // Time this segment has no output for (no signal, or an acquisition that ended after J)
+      // becomes erasures: the stream keeps its length in time, so the decoder's frame sync
+      // counts the missing markers and searches again instead of waiting for frames that are
+      // not there (a single demodulator also emits symbols while unlocked).
+      const double until = s.anchors.empty()
+                               ? static_cast<double>(s.last ? s.start + s.in_n : (j + 1) * seg - guard_)
+                               : sample_of(s, q0);
+      const double symbols = std::floor((until - J) / demod_cfg_.samples_per_symbol + 0.5);
+      if (symbols > 0.0) append_erasures(static_cast<size_t>(symbols) * bits_, J);
     }
   }
   size_t q1 = s.out_n;

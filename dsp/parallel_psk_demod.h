@@ -28,7 +28,9 @@
 // up to J_1). When no candidate agrees on at least kJoinMinAgreement of the window (no signal,
 // a segment that did not lock), the join is counted as failed, the predicted shift is taken
 // with no phase transform, and the stream goes on: the decoder then sees what it sees after a
-// single demodulator's re-acquisition (a new phase ambiguity, possibly a gap).
+// single demodulator's re-acquisition (a new phase ambiguity). Time for which the new segment
+// has no output (no signal, a late acquisition) is filled with erasures (soft 0), so the stream
+// keeps its length in time and the frame synchroniser notices the missing markers.
 //
 // Determinism: every segment's demodulator sees the same samples from its reset() whatever the
 // caller's push() sizes and whichever worker runs it, and stitching runs in segment order, so
@@ -77,6 +79,7 @@ class ParallelPskDemodulator {
   /// With the same samples on both sides a settled pair of demodulators agrees on > 95% of
   /// hard decisions even at Es/N0 = 0 dB; an unrelated candidate agrees on 50% +/- 1.1%.
   static constexpr size_t kJoinWindow = 2048;
+  static constexpr size_t kJoinMinWindow = 512;  ///< when a segment started late (2.2% std)
   static constexpr double kJoinMinAgreement = 0.7;
   /// Shift searched around the predicted one, symbols each way (the prediction is good to a
   /// fraction of a symbol; more covers a timing slip inside the overlap).
@@ -149,6 +152,8 @@ class ParallelPskDemodulator {
   void stitch_locked();
   void stitch_segment(Slot& s);
   bool find_join(const Slot& s, size_t predicted, Transform& t, double& agreement) const;
+  void make_room(size_t n);
+  void append_erasures(size_t n, double sample);
   void append_transformed(const Slot& s, size_t q0, size_t q1, const Transform& t);
   size_t predict_index(const Slot& s, double sample, bool& ok) const;
   double sample_of(const Slot& s, size_t q) const;
