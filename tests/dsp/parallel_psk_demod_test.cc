@@ -280,6 +280,31 @@ TEST(ParallelPskDemod, OutputIndependentOfPushCuttingAndThreads) {
   }
 }
 
+TEST(ParallelPskDemod, StreamEndingOnASegmentBoundaryAndEmptyStream) {
+  // The segment in progress is handed over only when a sample past its end arrives, so a stream
+  // that ends exactly on a boundary (pushed in whole segments or not) ends with that segment.
+  const dsp::PskDemodConfig dc = demod_config(PskModulation::qpsk);
+  const dsp::ParallelDemodConfig pc = small_segments(dc, 2);
+  test::IqPass pass = test::make_concatenated_pass(impaired_pass(PskModulation::qpsk, 6.0, 16, 740));
+  pass.iq.resize(3 * pc.segment_samples);
+  const Demodulated single = run_single(pass.iq, dc);
+  const Demodulated a = run_parallel(pass.iq, dc, pc, static_cast<long>(pc.segment_samples));
+  const Demodulated b = run_parallel(pass.iq, dc, pc, 4093);
+  EXPECT_EQ(a.joins, 2u);
+  EXPECT_EQ(a.failed_joins, 0u);
+  EXPECT_EQ(a.soft, b.soft);
+  EXPECT_LE(std::labs(static_cast<long>(a.soft.size()) - static_cast<long>(single.soft.size())), 8L);
+
+  dsp::ParallelPskDemodulator demod(dc, pc);
+  EXPECT_FALSE(demod.done());
+  demod.push(pass.iq.data(), 0);
+  demod.finish();
+  dsp::soft_t buf[16];
+  EXPECT_EQ(demod.pull_wait(buf, 16), 0u);
+  EXPECT_TRUE(demod.done());
+  EXPECT_EQ(demod.status().symbols, 0u);
+}
+
 TEST(ParallelPskDemod, ProducerAndConsumerThreadsAndReset) {
   // push() on one thread, pull_wait() on another; then reset() and a second pass on the same
   // object: both identical to a fresh single-threaded run.
