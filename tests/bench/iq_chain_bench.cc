@@ -23,54 +23,28 @@
 #include <thread>
 #include <vector>
 
-#include "dsp/channel.h"
 #include "dsp/psk_demod.h"
-#include "dsp/psk_modulator.h"
 #include "framing/phase_ambiguity.h"
-#include "framing/transmitter.h"
 #include "concatenated_link.h"
+#include "iq_pass.h"
 
 using namespace groundlink;
 
 namespace {
 
 constexpr size_t kFrames = 200;
-constexpr size_t kFrameLen = 1115;
-constexpr double kInfoPerChannelBit = 0.5 * 223.0 / 255.0 * 1275.0 / 1279.0;
+constexpr size_t kFrameLen = groundlink::test::kConcatFrameLength;
 
-struct Pass {
-  std::vector<std::complex<float>> iq;
-  size_t symbols = 0;  // channel symbols (QPSK: 2 channel bits each)
-};
-
-const Pass& pass(unsigned sps) {
-  static Pass cache[9];
-  Pass& p = cache[sps];
-  if (!p.iq.empty()) return p;
-  framing::FrameGenerator gen(groundlink::test::concatenated_generator_config(11));
-  framing::CaduEncoder enc(groundlink::test::concatenated_encoder_config());
-  std::vector<uint8_t> bits;
-  for (size_t i = 0; i < kFrames; ++i) enc.encode(gen.next().data(), kFrameLen, bits);
-  enc.finish(bits);
-  bits.resize(bits.size() + 512, 0);  // idle after the pass: the loops release the last frame
-  dsp::PskModulatorConfig mc;
-  mc.modulation = dsp::PskModulation::qpsk;
-  mc.samples_per_symbol = sps;
-  dsp::PskModulator mod(mc);
-  std::vector<std::complex<float>> tx;
-  mod.modulate_bits(bits.data(), bits.size(), tx);
-  mod.flush(tx);
-  dsp::ChannelConfig cc;
-  cc.samples_per_symbol = sps;
-  cc.bits_per_symbol = 2;
-  cc.code_rate = kInfoPerChannelBit;
-  cc.ebn0_db = 5.0;
-  cc.freq_offset = 0.005 / sps;
-  cc.clock_ppm = 20.0;
-  cc.seed = 5;
-  dsp::Channel ch(cc);
-  ch.process(tx.data(), tx.size(), p.iq);
-  p.symbols = bits.size() / 2;
+// The pass (iq_pass.h defaults: QPSK, Eb/N0 5 dB, 0.5% of Rs, 20 ppm), one per sps.
+const groundlink::test::IqPass& pass(unsigned sps) {
+  static groundlink::test::IqPass cache[9];
+  groundlink::test::IqPass& p = cache[sps];
+  if (p.iq.empty()) {
+    groundlink::test::IqPassConfig pc;
+    pc.sps = sps;
+    pc.frames = kFrames;
+    p = groundlink::test::make_concatenated_pass(pc);
+  }
   return p;
 }
 
@@ -123,7 +97,7 @@ double thread_cpu_seconds() {
 
 void BM_groundlink_iq_to_frames_qpsk_rs5_2threads(benchmark::State& state) {
   const unsigned sps = static_cast<unsigned>(state.range(0));
-  const Pass& p = pass(sps);
+  const groundlink::test::IqPass& p = pass(sps);
   dsp::PskDemodConfig dc;
   dc.modulation = dsp::PskModulation::qpsk;
   dc.samples_per_symbol = sps;
