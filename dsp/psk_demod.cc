@@ -452,7 +452,7 @@ size_t PskDemodulator::emit_softs(size_t from, size_t to, float k, soft_t* out) 
   return to - from;
 }
 
-void PskDemodulator::block_statistics(bool bpsk) {
+void PskDemodulator::block_statistics(bool bpsk, uint64_t tracked) {
   // The per-symbol exponential averages avg += a (x - avg), a = 1/512, taken over a whole
   // block at once: avg <- (1-a)^32 avg + sum_j a (1-a)^(31-j) x_j (weights from the
   // constructor), in eight independent lanes so the sums vectorise.
@@ -487,7 +487,11 @@ void PskDemodulator::block_statistics(bool bpsk) {
   lock_den_ = blk_decay_ * lock_den_ + d;
   lock_on_ = blk_decay_ * lock_on_ + o;
   lock_mid_ = blk_decay_ * lock_mid_ + m;
-  snr_.update_block(p2, kBlock);
+  // Not while the symbol AGC is still converging (its first 256 symbols): one early symbol
+  // scaled by a gain set from a near-zero first sample enters the fourth moment squared and,
+  // through the plain warm-up sums and the slow average after them, held the signal estimate
+  // at 0 (Es/N0 "-30 dB", no lock declared) for tens of thousands of symbols.
+  if (tracked > 256) snr_.update_block(p2, kBlock);
 }
 
 size_t PskDemodulator::run_symbols(soft_t* out) {
@@ -674,7 +678,7 @@ size_t PskDemodulator::run_symbols(soft_t* out) {
       emit();
       nsoft = 0;
       blk_emitted_ = 0;
-      block_statistics(bpsk);
+      block_statistics(bpsk, track);
       // Slow bookkeeping every 32 symbols: soft scale, lock flags, re-acquisition.
       if (snr.count() >= 64) {
         const double S = snr.signal(), N = std::max(snr.noise(), 1e-12);

@@ -151,7 +151,7 @@ class PskDemodulator {
   size_t run_symbols(soft_t* out);
   static constexpr unsigned kBlock = 32;  // symbols per statistics / bookkeeping block
   size_t emit_softs(size_t from, size_t to, float k, soft_t* out) const;
-  void block_statistics(bool bpsk);
+  void block_statistics(bool bpsk, uint64_t tracked);
   void reset_loops();
   void handover_frequency();
 

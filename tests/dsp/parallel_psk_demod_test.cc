@@ -232,7 +232,10 @@ TEST(ParallelPskDemod, JoinsAgreeWithSingleDemodulatorAndAnchorsMatch) {
     const Demodulated par = run_parallel(pass.iq, dc, pc);
     ASSERT_GE(par.joins, 8u) << dsp::to_string(m);
     EXPECT_EQ(par.failed_joins, 0u) << dsp::to_string(m);
-    ASSERT_EQ(par.soft.size(), single.soft.size()) << dsp::to_string(m);
+    // The same length, but for the stream's last half symbol: an OQPSK segment whose rail
+    // pairing is one soft off segment 0's ends one soft earlier or later at the flush.
+    ASSERT_LE(std::max(par.soft.size(), single.soft.size()) - std::min(par.soft.size(), single.soft.size()),
+              m == PskModulation::oqpsk ? 1u : 0u) << dsp::to_string(m);
     // Hard decisions in +/- 4096 softs around every join, aligned index for index (segment 0
     // is the single demodulator's own output, so the phase ambiguity is the same).
     double worst = 1.0;
