@@ -10,25 +10,31 @@ namespace {
 constexpr double kTwoPi = 6.283185307179586476925;
 }
 
-Nco::Nco(size_t block) : block_(block) {
+Nco::Nco(size_t block, SimdLevel simd_cap) : block_(block), rotate_(select_nco_rotate(simd_cap)) {
   if (block == 0) throw std::invalid_argument("Nco: block must be >= 1");
   table_re_.resize(block_);
   table_im_.resize(block_);
   rebuild_table();
 }
 
-void Nco::reset(double phase_cycles) { phase_ = phase_cycles - std::floor(phase_cycles); }
+void Nco::reset(double phase_cycles) {
+  phase_ = phase_cycles - std::floor(phase_cycles);
+  ph_valid_ = false;
+}
 
 void Nco::set_frequency(double f) {
   if (!std::isfinite(f)) return;
   if (f == freq_) return;
   freq_ = f;
+  ph_valid_ = false;
+  step_n_ = 0;
   rebuild_table();
 }
 
 void Nco::adjust_phase(double cycles) {
   phase_ += cycles;
   phase_ -= std::floor(phase_);
+  ph_valid_ = false;
 }
 
 void Nco::rebuild_table() {
@@ -68,20 +74,43 @@ void Nco::mix(const std::complex<float>* in, std::complex<float>* out, size_t n,
   }
 }
 
-void Nco::mix_down_scaled(std::complex<float>* x, size_t n, float gain) {
-  float* y = reinterpret_cast<float*>(x);
-  const float pr = gain * static_cast<float>(std::cos(kTwoPi * phase_));
-  const float pi = gain * static_cast<float>(std::sin(kTwoPi * phase_));
-  n = std::min(n, block_);
+void nco_rotate_scalar(float* y, const float* tre, const float* tim, size_t n, float pr, float pi) {
   for (size_t i = 0; i < n; ++i) {
-    const float rr = pr * table_re_[i] - pi * table_im_[i];
-    const float ri = -(pr * table_im_[i] + pi * table_re_[i]);
+    const float rr = pr * tre[i] - pi * tim[i];
+    const float ri = -(pr * tim[i] + pi * tre[i]);
     const float a = y[2 * i], b = y[2 * i + 1];
     y[2 * i] = a * rr - b * ri;
-    y[2 * i + 1] = a * ri + b * rr;
+    y[2 * i + 1] = b * rr + a * ri;
   }
+}
+
+NcoRotateFn select_nco_rotate(SimdLevel cap) {
+  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  return level >= static_cast<int>(SimdLevel::avx2) ? nco_rotate_avx2 : nco_rotate_scalar;
+}
+
+void Nco::mix_down_scaled(std::complex<float>* x, size_t n, float gain) {
+  n = std::min(n, block_);
+  if (!ph_valid_) {
+    ph_re_ = std::cos(kTwoPi * phase_);
+    ph_im_ = std::sin(kTwoPi * phase_);
+    ph_valid_ = true;
+  }
+  if (n != step_n_) {
+    step_re_ = std::cos(kTwoPi * freq_ * static_cast<double>(n));
+    step_im_ = std::sin(kTwoPi * freq_ * static_cast<double>(n));
+    step_n_ = n;
+  }
+  rotate_(reinterpret_cast<float*>(x), table_re_.data(), table_im_.data(), n,
+          gain * static_cast<float>(ph_re_), gain * static_cast<float>(ph_im_));
   phase_ += freq_ * static_cast<double>(n);
   phase_ -= std::floor(phase_);
+  // Next block's phasor; renormalised (double rounding only, ~1e-16 per block).
+  const double nr = ph_re_ * step_re_ - ph_im_ * step_im_;
+  const double ni = ph_re_ * step_im_ + ph_im_ * step_re_;
+  const double fix = 1.5 - 0.5 * (nr * nr + ni * ni);
+  ph_re_ = nr * fix;
+  ph_im_ = ni * fix;
 }
 
 }  // namespace groundlink::dsp
