@@ -519,7 +519,10 @@ void ParallelPskDemodulator::stitch_segment(Slot& s) {
   if (demod_cfg_.modulation == PskModulation::qpsk) q1 = q0 + (q1 - q0) / 2 * 2;
   append_transformed(s, q0, q1, t);
 
-  seg_status_ = s.status;
+  // Loop figures (lock, Es/N0, offsets) from the newest segment, unless it is a short last one
+  // whose estimates have not settled (acquisition, the Es/N0 warm-up): a pass's final figures
+  // then stay those of the last full segment instead of reading "unlocked, Es/N0 low".
+  if (j == 0 || !s.last || s.in_n >= 3 * overlap_) seg_status_ = s.status;
   if (j == 0) lock_symbol_ = s.status.lock_symbol;
   acquisitions_ += s.status.acquisitions - (joined && s.status.acquisitions > 0 ? 1 : 0);
   acq_attempts_ += s.status.acq_attempts;

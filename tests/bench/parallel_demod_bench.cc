@@ -29,7 +29,7 @@ using namespace groundlink;
 
 namespace {
 
-constexpr size_t kFrames = 200;
+constexpr size_t kFrames = 600;
 
 const test::IqPass& parallel_bench_pass(unsigned sps) {
   static test::IqPass cache[9];
