@@ -199,6 +199,10 @@ class psk_demod_impl : public psk_demod {
     p.symbols = s.symbols;
     p.nonfinite_samples = s.nonfinite_samples;
     p.lock_symbol = s.lock_symbol;
+    if (d_par) {
+      p.joins = d_par->joins();
+      p.failed_joins = d_par->failed_joins();
+    }
     // A short critical section copying a small struct, once per work call: status readers
     // (monitoring) never stall the DSP.
     {

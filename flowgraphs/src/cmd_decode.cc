@@ -292,6 +292,11 @@ int cmd_decode(int argc, char** argv) {
       spdlog::warn("{}: {} NaN/Inf samples were replaced by zeros", input, iq->nonfinite_count());
     j["carrier_lock"] = s.carrier_lock;
     j["ebn0_db_estimate"] = s.ebn0_db;
+    if (profile.modulation.demod_threads > 1) {
+      j["demod_threads"] = profile.modulation.demod_threads;
+      j["demod_joins"] = s.joins;
+      j["demod_failed_joins"] = s.failed_joins;
+    }
     j["freq_offset_hz"] = s.freq_offset_hz;
   } else {
     j["nonfinite_samples"] = chain->soft_source()->nonfinite_count();

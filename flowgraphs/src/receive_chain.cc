@@ -208,6 +208,8 @@ ChainStatus ReceiveChain::status() const {
     s.carrier_lock = d.carrier_lock;
     s.ebn0_db = d.ebn0_db;
     s.freq_offset_hz = d.freq_offset_hz;
+    s.demod_joins = d.joins;
+    s.demod_failed_joins = d.failed_joins;
   }
   return s;
 }

@@ -58,6 +58,7 @@ struct ChainStatus {
   uint64_t samples_read = 0, samples_total = 0;  ///< file inputs (soft: soft symbols decoded / in file)
   bool carrier_lock = false;
   double ebn0_db = 0, freq_offset_hz = 0;
+  uint64_t demod_joins = 0, demod_failed_joins = 0;  ///< segment-parallel demodulator (threads > 1)
   gr::groundlink::frame_decoder_counters decoder;
   bool finished = false;  ///< the end of the input went through the decoder (file inputs)
   uint64_t hardware_time_tags = 0;  ///< SDR input: rx_time tags seen (0: ERT from the system clock)

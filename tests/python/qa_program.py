@@ -329,6 +329,41 @@ class qa_program_iq(unittest.TestCase):
         erts = [r[0] * 10**12 + r[1] for r in rows[0]]
         self.assertEqual(erts, sorted(erts))
 
+    def test_decode_on_two_cores_matches_one(self):
+        # --threads 2: the recording is demodulated in overlapping 2^20-sample segments on two
+        # cores and stitched; the frames (contents, quality, order) and their ERTs are those of
+        # the one-core decode, also for the frames that straddle a join (segments of 0.13 s here).
+        import sqlite3
+        stem = os.path.join(self.tmp.name, "cores")
+        rc, _, err = run("generate", "--profile", "ccsds-concatenated", "--frames", "60", "--ebn0", "5",
+                         "--freq-offset", "9000", "--clock-ppm", "25", "--lead-in", "8000", "--seed", "21",
+                         "--out", stem)
+        self.assertEqual(rc, 0, err)
+        rows, summary = {}, {}
+        for threads in ("1", "2"):
+            db = os.path.join(self.tmp.name, f"cores{threads}.sqlite")
+            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                               "--threads", threads, "--archive", db)
+            self.assertEqual(rc, 0, err)
+            summary[threads] = last_json(out)
+            con = sqlite3.connect(db)
+            rows[threads] = con.execute("SELECT ert_s, ert_ps, quality, data FROM frames ORDER BY ert_s, ert_ps").fetchall()
+            con.close()
+        self.assertEqual(summary["1"]["frames_good"], 60)
+        self.assertEqual(summary["2"]["frames_good"], 60)
+        self.assertEqual(summary["2"]["demod_threads"], 2)
+        self.assertGreaterEqual(summary["2"]["demod_joins"], 2)
+        self.assertEqual(summary["2"]["demod_failed_joins"], 0)
+        self.assertNotIn("demod_joins", summary["1"])
+        self.assertEqual([r[2:] for r in rows["1"]], [r[2:] for r in rows["2"]])
+        for a, b in zip(rows["1"], rows["2"]):
+            dt = abs((a[0] - b[0]) + (a[1] - b[1]) * 1e-12)
+            self.assertLess(dt * 8e6, 0.5, f"ERT {a[:2]} vs {b[:2]}")
+        rc, _, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
+                         "--threads", "17")
+        self.assertEqual(rc, 2)
+        self.assertIn("--threads", err)
+
     def test_bad_recordings_are_reported(self):
         # Truncated: a partial last sample is reported and the rest decodes.
         trunc = os.path.join(self.tmp.name, "trunc.cf32")

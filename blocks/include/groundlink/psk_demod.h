@@ -40,6 +40,8 @@ struct psk_demod_status {
   bool acquiring = true, carrier_lock = false, timing_lock = false;
   double freq_offset_hz = 0, clock_offset_ppm = 0, esn0_db = 0, ebn0_db = 0;
   uint64_t symbols = 0, nonfinite_samples = 0, lock_symbol = 0;
+  /// threads > 1: segment joins stitched, and those without agreement (no signal at the join).
+  uint64_t joins = 0, failed_joins = 0;
 };
 
 /// The dsp::PskDemodulator configuration these parameters describe (validated).

@@ -35,7 +35,9 @@ void bind_psk_demod(py::module& m) {
       .def_readonly("ebn0_db", &gl::psk_demod_status::ebn0_db)
       .def_readonly("symbols", &gl::psk_demod_status::symbols)
       .def_readonly("nonfinite_samples", &gl::psk_demod_status::nonfinite_samples)
-      .def_readonly("lock_symbol", &gl::psk_demod_status::lock_symbol);
+      .def_readonly("lock_symbol", &gl::psk_demod_status::lock_symbol)
+      .def_readonly("joins", &gl::psk_demod_status::joins)
+      .def_readonly("failed_joins", &gl::psk_demod_status::failed_joins);
 
   py::class_<gl::psk_demod, gr::block, gr::basic_block, std::shared_ptr<gl::psk_demod>>(m, "psk_demod")
       .def(py::init(&gl::psk_demod::make), py::arg("config"))
