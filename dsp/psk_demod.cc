@@ -88,6 +88,7 @@ PskDemodulator::PskDemodulator(const PskDemodConfig& cfg)
       bank_(cfg.samples_per_symbol, cfg.rolloff, cfg.filter_span_symbols, cfg.filter_phases),
       dot_(select_dot_iq_dup(cfg.simd_cap)),
       dot2_(select_dot2_iq_dup(cfg.simd_cap)),
+      scale_softs_(select_scale_softs(cfg.simd_cap)),
       agc_([&cfg] {
         AgcConfig a;
         a.simd_cap = cfg.simd_cap;
@@ -447,8 +448,7 @@ void PskDemodulator::handover_frequency() {
 }
 
 size_t PskDemodulator::emit_softs(size_t from, size_t to, float k, soft_t* out) const {
-  // Element-wise and branch-free, so it vectorises (and every build rounds alike).
-  for (size_t i = from; i < to; ++i) out[i - from] = to_soft(k * blk_soft_[i]);
+  scale_softs_(blk_soft_ + from, to - from, k, out);
   return to - from;
 }
 

@@ -161,6 +161,7 @@ class PskDemodulator {
   PolyphaseRrcBank bank_;
   DotIqDupFn dot_;
   Dot2IqDupFn dot2_;
+  ScaleSoftsFn scale_softs_;
   Agc agc_;
   Nco nco_;
   M2M4Estimator snr_;

@@ -17,6 +17,7 @@
 #include "dsp/frontend.h"
 #include "dsp/nco.h"
 #include "dsp/rrc.h"
+#include "dsp/soft.h"
 
 namespace groundlink::dsp::test {
 namespace {
@@ -43,6 +44,30 @@ TEST(DemodRrc, Avx2DotBitExactWithScalar) {
       ASSERT_EQ(std::memcmp(b, c + 2, sizeof b), 0) << "pair, phase " << q << " offset " << off;
     }
   }
+}
+
+TEST(DemodRrc, Avx2SoftQuantiserBitExactWithScalar) {
+  if (cpu_simd_level() < SimdLevel::avx2) GTEST_SKIP() << "no AVX2";
+  std::mt19937 rng(29);
+  std::normal_distribution<float> g(0.0f, 1.5f);
+  std::vector<float> x(1000);
+  for (auto& v : x) v = g(rng);
+  // Ties (k x = n + 0.5), zeros of both signs and values beyond the clamp.
+  x[0] = 0.5f / 32.0f;
+  x[1] = -2.5f / 32.0f;
+  x[2] = 0.0f;
+  x[3] = -0.0f;
+  x[4] = 1e30f;
+  x[5] = -1e30f;
+  for (size_t n : {0u, 5u, 16u, 17u, 1000u}) {
+    std::vector<int8_t> a(n + 1, 99), b(n + 1, 99);
+    scale_softs_scalar(x.data(), n, 32.0f, a.data());
+    scale_softs_avx2(x.data(), n, 32.0f, b.data());
+    EXPECT_EQ(a, b) << n;
+  }
+  std::vector<int8_t> a(6);
+  scale_softs_avx2(x.data(), 6, 32.0f, a.data());
+  EXPECT_EQ(a, (std::vector<int8_t>{1, -3, 0, 0, 127, -127}));
 }
 
 TEST(DemodRrc, Avx2AgcKernelBitExactWithScalarIncludingNonFiniteSamples) {
