@@ -68,8 +68,10 @@ LinkResult simulate_link(const Profile& p, double ebn0_db, uint64_t frames, uint
     dsp::Channel ch(cc);
     ch.process(tx.data(), tx.size(), rx);
     dsp::PskDemodulator demod(gr::groundlink::to_demod_config(demod_config(p)));
-    soft.resize(demod.max_output(rx.size()));
-    soft.resize(demod.process(rx.data(), rx.size(), soft.data()));
+    soft.resize(demod.max_output(rx.size()) + demod.max_flush_output());
+    size_t n = demod.process(rx.data(), rx.size(), soft.data());
+    n += demod.flush(soft.data() + n);  // the end of the pass: samples waiting for a whole chunk
+    soft.resize(n);
     r.ebn0_estimate_db = demod.status().ebn0_db;
   }
 
