@@ -312,6 +312,15 @@ void ParallelPskDemodulator::stitch_locked() {
   }
 }
 
+// Symbol period (samples) after anchor i: from it to the next anchor, or nominal at the end.
+double ParallelPskDemodulator::anchor_period(const Slot& s, size_t i) const {
+  const SampleAnchor& a = s.anchors[i];
+  if (i + 1 < s.anchors.size() && s.anchors[i + 1].soft_index > a.soft_index)
+    return (s.anchors[i + 1].sample - a.sample) /
+           (static_cast<double>(s.anchors[i + 1].soft_index - a.soft_index) / bits_);
+  return demod_cfg_.samples_per_symbol;
+}
+
 size_t ParallelPskDemodulator::predict_index(const Slot& s, double sample, bool& ok) const {
   ok = !s.anchors.empty();
   if (!ok) return 0;
@@ -323,10 +332,7 @@ size_t ParallelPskDemodulator::predict_index(const Slot& s, double sample, bool&
       break;
     }
   const SampleAnchor& a = s.anchors[i];
-  double period = demod_cfg_.samples_per_symbol;
-  if (i + 1 < s.anchors.size() && s.anchors[i + 1].soft_index > a.soft_index)
-    period = (s.anchors[i + 1].sample - a.sample) /
-             (static_cast<double>(s.anchors[i + 1].soft_index - a.soft_index) / bits_);
+  const double period = anchor_period(s, i);
   // First symbol whose on-time instant is at or after `sample`.
   const double k = std::ceil((sample - a.sample) / period - 1e-9);
   const double q = static_cast<double>(a.soft_index) + k * bits_;
@@ -342,10 +348,7 @@ double ParallelPskDemodulator::sample_of(const Slot& s, size_t q) const {
       break;
     }
   const SampleAnchor& a = s.anchors[i];
-  double period = demod_cfg_.samples_per_symbol;
-  if (i + 1 < s.anchors.size() && s.anchors[i + 1].soft_index > a.soft_index)
-    period = (s.anchors[i + 1].sample - a.sample) /
-             (static_cast<double>(s.anchors[i + 1].soft_index - a.soft_index) / bits_);
+  const double period = anchor_period(s, i);
   return a.sample + (static_cast<double>(q) - static_cast<double>(a.soft_index)) / bits_ * period;
 }
 

@@ -157,6 +157,7 @@ class ParallelPskDemodulator {
   void append_transformed(const Slot& s, size_t q0, size_t q1, const Transform& t);
   size_t predict_index(const Slot& s, double sample, bool& ok) const;
   double sample_of(const Slot& s, size_t q) const;
+  double anchor_period(const Slot& s, size_t i) const;
   size_t copy_out_locked(soft_t* out, size_t max);
   void rethrow_locked();
   void reset_state_locked();
