@@ -628,7 +628,9 @@ TEST(DemodRobustness, RandomBytesAsSamplesNeitherCrashNorOverrun) {
     }
     std::vector<soft_t> tail(demod.max_flush_output());
     EXPECT_LE(demod.flush(tail.data()), tail.size());
-    if (pass < 3) EXPECT_GT(demod.status().nonfinite_samples, 0u);
+    if (pass < 3) {
+      EXPECT_GT(demod.status().nonfinite_samples, 0u);
+    }
   }
 }
 
