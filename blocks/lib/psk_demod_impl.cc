@@ -74,6 +74,17 @@ class psk_demod_impl : public psk_demod {
     set_tag_propagation_policy(TPP_DONT);
   }
 
+  bool stop() override {
+    // Segments wait for their end: a stream that stops without the end-of-stream tag (a plain
+    // file source, a stopped SDR) leaves the last of them undemodulated. Say so.
+    if (d_par && d_par_pending > 0 && !d_eos_pending)
+      d_logger->warn("stopped without an end-of-stream tag: up to {} samples still in the segment-parallel "
+                     "demodulator (threads {}) were not demodulated; give the source an end-of-stream tag "
+                     "(groundlink iq_file_source does) or use threads = 1",
+                     d_par_pending, d_par->config().threads);
+    return true;
+  }
+
   psk_demod_status status() const override {
     std::lock_guard<std::mutex> lock(d_status_mu);
     return d_status;
@@ -135,7 +146,10 @@ class psk_demod_impl : public psk_demod {
     if (d_eos_pending && drained && d_fifo.empty() && produced > 0) {
       add_item_tag(0, nitems_written(0) + produced - 1, d_eos, pmt::PMT_T);
       d_eos_pending = false;
-      if (d_par) d_par->reset();  // ready for another stream
+      if (d_par) {
+        d_par->reset();  // ready for another stream
+        d_par_pending = 0;
+      }
       if (d_status_period > 0) post_status();  // the final figures of the pass
     }
     consume_each(static_cast<int>(n));
@@ -154,6 +168,7 @@ class psk_demod_impl : public psk_demod {
       get_tags_in_window(d_tags, 0, 0, n, d_eos);
       if (!d_tags.empty()) n = d_tags.front().offset - nitems_read(0) + 1;
       d_par->push(in, n);
+      d_par_pending += n;
       if (!d_tags.empty()) {
         d_par->finish();
         d_eos_pending = true;
@@ -238,6 +253,7 @@ class psk_demod_impl : public psk_demod {
 
   gd::PskDemodulator d_demod;
   std::unique_ptr<gd::ParallelPskDemodulator> d_par;  // threads > 1
+  uint64_t d_par_pending = 0;  // samples pushed since the last end of stream
   static constexpr size_t kParPull = 65536;  // softs taken from the parallel demodulator per call
   int d_bits, d_sps;
   pmt::pmt_t d_eos;
