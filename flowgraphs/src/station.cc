@@ -22,6 +22,7 @@ StationConfig parse_station(const std::string& yaml_text, const std::string& ori
   Section st = top.section("station");
   c.name = st.str("name", c.name);
   c.log_level = st.str("log_level", "info", {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  const int demod_threads = st.integer("demod_threads", 0, 1, 16);  // 0: the profile's
   st.finish();
 
   if (!top.has("profile")) top.fail("profile", "is required (a profile name or path)");
@@ -36,6 +37,9 @@ StationConfig parse_station(const std::string& yaml_text, const std::string& ori
   } else {
     top.fail("profile", "must be a profile name, a path, or a profile mapping");
   }
+
+  // The host's cores are the station's business: its demod_threads overrides the profile's.
+  if (demod_threads > 0) c.profile.modulation.demod_threads = demod_threads;
 
   Section src = top.section("source");
   c.source.type = src.str("type", "file", {"soapy", "uhd", "file"});

@@ -194,16 +194,23 @@ class qa_station(unittest.TestCase):
     # --- frames, ERT, clean stop -------------------------------------------------------------
 
     def test_file_source_gives_decode_frames_and_erts(self):
-        """run and decode share one receive chain: the same frames in the same order, same ERTs."""
-        db = os.path.join(self.tmp, "same.sqlite")
-        cfg = self.station_file("same.yaml", source={"realtime": False}, archive=db, monitor=False)
-        p = subprocess.run([BIN, "run", "--config", cfg, "--exit-at-end"], capture_output=True, text=True,
-                           timeout=60)
-        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
-        rows = archive_rows(db)
-        self.assertEqual([r[2] for r in rows], [r[2] for r in self.reference])
-        self.assert_frames_of_reference(rows)
-        self.assertIn("source ended", p.stderr)
+        """run and decode share one receive chain: the same frames in the same order, same ERTs,
+        also with the station's demodulator on two cores (station.demod_threads)."""
+        for threads in (None, 2):
+            db = os.path.join(self.tmp, f"same{threads}.sqlite")
+            cfg = self.station_file(f"same{threads}.yaml", source={"realtime": False}, archive=db, monitor=False)
+            if threads is not None:
+                with open(cfg) as f:
+                    text = f.read().replace("log_level: info}", f"log_level: info, demod_threads: {threads}}}")
+                with open(cfg, "w") as f:
+                    f.write(text)
+            p = subprocess.run([BIN, "run", "--config", cfg, "--exit-at-end"], capture_output=True, text=True,
+                               timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+            rows = archive_rows(db)
+            self.assertEqual([r[2] for r in rows], [r[2] for r in self.reference], f"threads {threads}")
+            self.assert_frames_of_reference(rows)
+            self.assertIn("source ended", p.stderr)
 
     def test_sigterm_mid_pass_flushes_and_exits_0(self):
         db = os.path.join(self.tmp, "sigterm.sqlite")
@@ -347,6 +354,7 @@ class qa_station(unittest.TestCase):
              "source.file", "nonexistent"),
             ("source:\n  type: file\n  file: x.cf32\n  colour: red\n", "colour", ""),
             ("monitor: {port: 70000}\nsource: {type: file, file: x.cf32}\n", "monitor.port", "65535"),
+            ("station: {demod_threads: 17}\nsource: {type: file, file: x.cf32}\n", "station.demod_threads", "16"),
         ]
         for body, field, allowed in cases:
             path = os.path.join(self.tmp, "bad.yaml")
