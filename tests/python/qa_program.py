@@ -23,6 +23,18 @@ def last_json(stdout):
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def decode_to_archive(test, recording, db, query, *args):
+    """Decodes `recording` (ccsds-concatenated) into the SQLite archive `db`; returns the JSON
+    summary and the rows of `query` on the archive."""
+    import sqlite3
+    rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", recording, *args, "--archive", db)
+    test.assertEqual(rc, 0, err)
+    con = sqlite3.connect(db)
+    rows = con.execute(query).fetchall()
+    con.close()
+    return last_json(out), rows
+
+
 class qa_program(unittest.TestCase):
     def test_help_everywhere(self):
         rc, out, _ = run("--help")
@@ -169,20 +181,14 @@ class qa_program_iq(unittest.TestCase):
         # instant at recording sample (s * sps + 20) * fs / 8e6 * (1 + 30e-6). The demodulator
         # consumes its acquisition window without output and resamples 5 Msps to 8: the ERT must
         # still land on the sample (within half of one), not on a count of soft symbols.
-        import sqlite3
         for fs in (8e6, 5e6):
             stem = os.path.join(self.tmp.name, f"ert{int(fs)}")
             rc, _, err = run("generate", "--frames", "5", "--ebn0", "8", "--lead-in", "30000", "--clock-ppm", "30",
                              "--sample-rate", str(fs), "--datetime", "2026-01-01T00:00:00Z", "--seed", "3",
                              "--out", stem)
             self.assertEqual(rc, 0, err)
-            db = stem + ".sqlite"
-            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
-                               "--archive", db)
-            self.assertEqual(rc, 0, err)
-            con = sqlite3.connect(db)
-            rows = con.execute("SELECT ert_s, ert_ps, data FROM frames ORDER BY ert_s, ert_ps").fetchall()
-            con.close()
+            _, rows = decode_to_archive(self, stem + ".sigmf-meta", stem + ".sqlite",
+                                        "SELECT ert_s, ert_ps, data FROM frames ORDER BY ert_s, ert_ps")
             self.assertEqual(len(rows), 5)
             t0 = 1767225600  # 2026-01-01T00:00:00Z
             for k, (ert_s, ert_ps, data) in enumerate(rows):
@@ -266,16 +272,10 @@ class qa_program_iq(unittest.TestCase):
         # A recording with a gap (an SDR overflow lost 60000 samples, 7.5 ms): SigMF starts a new
         # capture segment at the first sample after it, with its own core:datetime. The frames
         # after the gap must keep the ERTs they have in the unbroken recording.
-        import sqlite3
 
         def erts(stem):
-            db = stem + ".sqlite"
-            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
-                               "--archive", db)
-            self.assertEqual(rc, 0, err)
-            con = sqlite3.connect(db)
-            rows = con.execute("SELECT vc_count, ert_s, ert_ps FROM frames WHERE quality = 0").fetchall()
-            con.close()
+            _, rows = decode_to_archive(self, stem + ".sigmf-meta", stem + ".sqlite",
+                                        "SELECT vc_count, ert_s, ert_ps FROM frames WHERE quality = 0")
             return {vc: s * 10**12 + ps for vc, s, ps in rows}
 
         ref = erts(self.stem)
@@ -308,17 +308,13 @@ class qa_program_iq(unittest.TestCase):
         self.assertIn("captures[1].core:sample_start", err)
 
     def test_replay_is_deterministic_with_ert(self):
-        import sqlite3
         rows = []
         for k in range(2):
-            db = os.path.join(self.tmp.name, f"replay{k}.sqlite")
-            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", self.stem + ".sigmf-data",
-                               "--archive", db)
-            self.assertEqual(rc, 0, err)
-            self.assertEqual(last_json(out)["frames_archived"], 30)
-            con = sqlite3.connect(db)
-            rows.append(con.execute("SELECT ert_s, ert_ps, data FROM frames ORDER BY ert_s, ert_ps").fetchall())
-            con.close()
+            summary, r = decode_to_archive(self, self.stem + ".sigmf-data",
+                                           os.path.join(self.tmp.name, f"replay{k}.sqlite"),
+                                           "SELECT ert_s, ert_ps, data FROM frames ORDER BY ert_s, ert_ps")
+            self.assertEqual(summary["frames_archived"], 30)
+            rows.append(r)
         self.assertEqual(len(rows[0]), 30)
         self.assertEqual(rows[0], rows[1])
         # ERTs follow the recording's start (2026-03-01T12:00:00.25Z = 1772366400.25 s) and increase.
@@ -333,7 +329,6 @@ class qa_program_iq(unittest.TestCase):
         # --threads 2: the recording is demodulated in overlapping 2^20-sample segments on two
         # cores and stitched; the frames (contents, quality, order) and their ERTs are those of
         # the one-core decode, also for the frames that straddle a join (segments of 0.13 s here).
-        import sqlite3
         stem = os.path.join(self.tmp.name, "cores")
         rc, _, err = run("generate", "--profile", "ccsds-concatenated", "--frames", "60", "--ebn0", "5",
                          "--freq-offset", "9000", "--clock-ppm", "25", "--lead-in", "8000", "--seed", "21",
@@ -341,14 +336,9 @@ class qa_program_iq(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         rows, summary = {}, {}
         for threads in ("1", "2"):
-            db = os.path.join(self.tmp.name, f"cores{threads}.sqlite")
-            rc, out, err = run("decode", "--profile", "ccsds-concatenated", "--input", stem + ".sigmf-meta",
-                               "--threads", threads, "--archive", db)
-            self.assertEqual(rc, 0, err)
-            summary[threads] = last_json(out)
-            con = sqlite3.connect(db)
-            rows[threads] = con.execute("SELECT ert_s, ert_ps, quality, data FROM frames ORDER BY ert_s, ert_ps").fetchall()
-            con.close()
+            summary[threads], rows[threads] = decode_to_archive(
+                self, stem + ".sigmf-meta", os.path.join(self.tmp.name, f"cores{threads}.sqlite"),
+                "SELECT ert_s, ert_ps, quality, data FROM frames ORDER BY ert_s, ert_ps", "--threads", threads)
         self.assertEqual(summary["1"]["frames_good"], 60)
         self.assertEqual(summary["2"]["frames_good"], 60)
         self.assertEqual(summary["2"]["demod_threads"], 2)
