@@ -37,6 +37,7 @@
 #include "dsp/rrc.h"
 #include "dsp/snr_estimator.h"
 #include "dsp/soft.h"
+#include "dsp/soft_scale.h"
 
 namespace groundlink::dsp {
 

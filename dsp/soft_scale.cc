@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "dsp/soft.h"
+#include "dsp/soft_scale.h"
 
 namespace groundlink::dsp {
 

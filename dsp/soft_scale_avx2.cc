@@ -5,7 +5,7 @@
 
 #pragma GCC optimize("fp-contract=off")
 
-#include "dsp/soft.h"
+#include "dsp/soft_scale.h"
 
 namespace groundlink::dsp {
 

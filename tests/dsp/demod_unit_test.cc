@@ -17,7 +17,7 @@
 #include "dsp/frontend.h"
 #include "dsp/nco.h"
 #include "dsp/rrc.h"
-#include "dsp/soft.h"
+#include "dsp/soft_scale.h"
 
 namespace groundlink::dsp::test {
 namespace {
