@@ -77,7 +77,7 @@ void agc_block_scalar(const float* x, float* y, size_t n, float acc8[8], uint32_
 }
 
 AgcBlockFn select_agc_block(SimdLevel cap) {
-  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  const int level = static_cast<int>(usable_simd_level(cap));
   return level >= static_cast<int>(SimdLevel::avx2) ? agc_block_avx2 : agc_block_scalar;
 }
 

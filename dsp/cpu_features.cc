@@ -45,4 +45,8 @@ const char* to_string(SimdLevel level) {
   }
 }
 
+SimdLevel usable_simd_level(SimdLevel cap) {
+  return static_cast<int>(cap) < static_cast<int>(default_simd_level()) ? cap : default_simd_level();
+}
+
 }  // namespace groundlink::dsp

@@ -20,6 +20,9 @@ SimdLevel default_simd_level();
 /// min(requested, cpu_simd_level()): never returns a level the CPU cannot run.
 SimdLevel clamp_simd_level(SimdLevel requested);
 
+/// min(cap, default_simd_level()): the widest kernel a dispatcher capped at `cap` may pick.
+SimdLevel usable_simd_level(SimdLevel cap);
+
 const char* to_string(SimdLevel level);
 
 }  // namespace groundlink::dsp

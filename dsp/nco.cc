@@ -85,7 +85,7 @@ void nco_rotate_scalar(float* y, const float* tre, const float* tim, size_t n, f
 }
 
 NcoRotateFn select_nco_rotate(SimdLevel cap) {
-  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  const int level = static_cast<int>(usable_simd_level(cap));
   return level >= static_cast<int>(SimdLevel::avx2) ? nco_rotate_avx2 : nco_rotate_scalar;
 }
 

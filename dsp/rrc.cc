@@ -94,14 +94,14 @@ void dot2_iq_dup_scalar(const float* xa, const float* ta, const float* xb, const
 }
 
 Dot2IqDupFn select_dot2_iq_dup(SimdLevel cap) {
-  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  const int level = static_cast<int>(usable_simd_level(cap));
   if (level >= static_cast<int>(SimdLevel::avx2))
     return dot2_iq_dup_avx2;
   return dot2_iq_dup_scalar;
 }
 
 DotIqDupFn select_dot_iq_dup(SimdLevel cap) {
-  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  const int level = static_cast<int>(usable_simd_level(cap));
   if (level >= static_cast<int>(SimdLevel::avx2))
     return dot_iq_dup_avx2;
   return dot_iq_dup_scalar;

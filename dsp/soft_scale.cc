@@ -14,7 +14,7 @@ void scale_softs_scalar(const float* x, size_t n, float k, int8_t* out) {
 }
 
 ScaleSoftsFn select_scale_softs(SimdLevel cap) {
-  const int level = std::min(static_cast<int>(default_simd_level()), static_cast<int>(cap));
+  const int level = static_cast<int>(usable_simd_level(cap));
   return level >= static_cast<int>(SimdLevel::avx2) ? scale_softs_avx2 : scale_softs_scalar;
 }
 
